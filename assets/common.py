@@ -1,0 +1,85 @@
+"""Small factories shared by the domain modules: national raw tables and GX-backed checks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+
+import dagster as dg
+import duckdb
+import pandas as pd
+
+from expectations.core import Suite
+from pipelines.resources import CarersResource
+from sources.errors import fail
+from sources.files import SourceFile, national_files
+from warehouse import db
+
+
+def materialized(con: duckdb.DuckDBPyConnection, table: str,
+                 **extra: object) -> dg.MaterializeResult:
+    """MaterializeResult with the table's row count and a preview for the UI."""
+    return dg.MaterializeResult(metadata={
+        "dagster/row_count": db.row_count(con, table),
+        "table": table,
+        "preview": dg.MetadataValue.md(db.preview_markdown(con, table)),
+        **extra,
+    })
+
+
+def inputs_metadata(files: Sequence[SourceFile]) -> dg.MetadataValue:
+    return dg.MetadataValue.json([{"file": f.name, "origin": f.origin, "sha256": f.sha256}
+                                  for f in files])
+
+
+def national_raw_asset(name: str, kind: str, reader: Callable[[SourceFile], pd.DataFrame],
+                       group: str, description: str) -> dg.AssetsDefinition:
+    """raw_* asset for a national table: the landing folder's copy supersedes the shipped one."""
+
+    @dg.asset(name=name, group_name=group, description=description, kinds={"duckdb"})
+    def _raw(carers: CarersResource) -> dg.MaterializeResult:
+        files = national_files(kind, carers.landing_dir, carers.public_dir)
+        if len(files) != 1:
+            names = ", ".join(f.name for f in files) or "none"
+            raise fail(carers.landing_dir, f"expected exactly one {kind} file, found {names}",
+                       "Keep one edition of a national table in the landing folder (the newest); "
+                       "move the others out.")
+        frame = reader(files[0])
+        frame["_loaded_at"] = datetime.now(UTC).replace(tzinfo=None)
+        with carers.connect() as con:
+            table = db.table_for(name)
+            db.replace_table(con, table, frame)
+            return materialized(con, table, inputs=inputs_metadata(files))
+
+    return _raw
+
+
+def sql_asset(name: str, group: str, description: str, deps: Sequence[str],
+              params: dict | None = None) -> dg.AssetsDefinition:
+    """An asset that is one SQL file (warehouse/sql/<name>.sql) made into its table."""
+
+    @dg.asset(name=name, group_name=group, description=description, kinds={"duckdb"},
+              deps=list(deps))
+    def _sql(carers: CarersResource) -> dg.MaterializeResult:
+        with carers.connect() as con:
+            table = db.table_for(name)
+            db.create_table_from_sql(con, table, name, params)
+            return materialized(con, table)
+
+    return _sql
+
+
+def gx_check(asset: str, suite: Suite, additional_deps: Sequence[str] = (),
+             blocking: bool = True) -> dg.AssetChecksDefinition:
+    """A blocking asset check that runs one GX suite; failures and samples go in metadata."""
+
+    @dg.asset_check(asset=asset, name=suite.name, description=suite.description,
+                    blocking=blocking, additional_deps=[dg.AssetKey(d) for d in additional_deps])
+    def _check(carers: CarersResource) -> dg.AssetCheckResult:
+        from expectations.adapter import to_check_result
+        from expectations.core import run_suite
+
+        with carers.connect() as con:
+            return to_check_result(run_suite(con, suite))
+
+    return _check

@@ -1,0 +1,47 @@
+"""published_edition: the immutable, disclosure-controlled edition the Board reports from."""
+
+
+from datetime import UTC, datetime
+
+import dagster as dg
+
+from pipelines.resources import CarersResource
+from warehouse import catalogue as catalogue_module
+from warehouse.publish import new_edition_id, publish_edition
+from warehouse.tables import published_tables, raw_inputs
+
+
+def _check_results(context: dg.AssetExecutionContext) -> list[dict]:
+    records = context.instance.get_records_for_run(
+        context.run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION).records
+    results = []
+    for record in records:
+        evaluation = record.event_log_entry.dagster_event.event_specific_data
+        results.append({"asset": evaluation.asset_key.to_user_string(),
+                        "check": evaluation.check_name, "passed": evaluation.passed,
+                        "severity": evaluation.severity.value})
+    return sorted(results, key=lambda r: (r["asset"], r["check"]))
+
+
+@dg.asset(group_name="publish", deps=["indicator_values", "indicator_lineage"])
+def published_edition(context: dg.AssetExecutionContext,
+                      carers: CarersResource) -> dg.MaterializeResult:
+    """A new edition under the publish folder (CSV, Parquet, manifest), then `latest` moved."""
+    catalogue = catalogue_module.load()
+    with carers.connect() as con:
+        tables = published_tables(con, catalogue)
+        inputs = raw_inputs(con)
+    manifest = {
+        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "run_id": context.run_id,
+        "warehouse": str(carers.warehouse_path),
+        "inputs": inputs,
+        "checks": _check_results(context),
+    }
+    edition = new_edition_id(context.run_id)
+    path = publish_edition(carers.publish_root, edition, tables, manifest)
+    return dg.MaterializeResult(metadata={
+        "edition": edition,
+        "path": dg.MetadataValue.path(str(path)),
+        "tables": dg.MetadataValue.json({name: len(t) for name, t in tables.items()}),
+    })

@@ -1,0 +1,32 @@
+"""The one adapter from a suite result to a Dagster AssetCheckResult.
+
+This is the only module in expectations/ that imports dagster, as DESIGN.md places it here;
+the suites and the runner stay plain Python that tests call directly.
+"""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from expectations.core import SuiteResult
+
+
+def to_check_result(result: SuiteResult) -> dg.AssetCheckResult:
+    metadata: dict[str, object] = {
+        "rows_validated": result.rows,
+        "expectations_evaluated": result.evaluated,
+        "expectations_failed": len(result.failures),
+    }
+    if result.failures:
+        metadata["failed_expectations"] = dg.MetadataValue.md(
+            "\n".join(f"- {f.describe()}" for f in result.failures))
+        metadata["failures"] = dg.MetadataValue.json([
+            {"expectation": f.expectation, "column": f.column,
+             "unexpected_count": f.unexpected_count, "element_count": f.element_count,
+             "samples": f.samples, "error": f.error} for f in result.failures])
+    if result.errors:
+        metadata["check_errors"] = dg.MetadataValue.text(
+            "Some expectations could not be evaluated: this is a fault in the check itself, "
+            "not a verdict on the data.")
+    return dg.AssetCheckResult(passed=result.success, metadata=metadata,
+                               severity=dg.AssetCheckSeverity.ERROR)

@@ -1,0 +1,132 @@
+"""Run a suite of GX expectations on a frame selected from DuckDB; summarise the result."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+import duckdb
+
+SAMPLE_SIZE = 5
+
+
+@dataclass(frozen=True)
+class Suite:
+    """A named set of expectations over the rows a SQL query selects.
+
+    `build` receives the `great_expectations.expectations` module and returns expectation
+    objects, so GX is only imported when a suite runs. `query` is SQL from our own code.
+    """
+
+    name: str
+    description: str
+    query: str
+    build: Callable[[Any], list[Any]]
+    row_id: str | None = None  # a column that names the source row, shown in samples
+
+
+@dataclass
+class Failure:
+    expectation: str
+    column: str | None
+    unexpected_count: int | None
+    element_count: int | None
+    samples: list[Any]
+    error: str | None = None
+
+    def describe(self) -> str:
+        where = f" on {self.column}" if self.column else ""
+        if self.error:
+            return f"{self.expectation}{where}: could not be evaluated ({self.error})"
+        count = "" if self.unexpected_count is None else \
+            f": {self.unexpected_count} of {self.element_count} rows unexpected"
+        sample = f"; e.g. {self.samples[:3]}" if self.samples else ""
+        return f"{self.expectation}{where}{count}{sample}"
+
+
+@dataclass
+class SuiteResult:
+    suite: str
+    rows: int
+    evaluated: int
+    failures: list[Failure] = field(default_factory=list)
+
+    @property
+    def success(self) -> bool:
+        return not self.failures
+
+    @property
+    def errors(self) -> list[Failure]:
+        return [f for f in self.failures if f.error]
+
+
+@cache
+def _context() -> Any:
+    """One ephemeral GX context per process (a run executes in one process)."""
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False,
+                                                         metric_calculations=False)
+    context.data_sources.add_pandas("frames")
+    return context
+
+
+def _exception_text(info: Any) -> str | None:
+    """GX reports an expectation it could not evaluate only through exception_info."""
+    if not info:
+        return None
+    if isinstance(info, dict) and "raised_exception" in info:
+        return (info.get("exception_message") or "error") if info["raised_exception"] else None
+    if isinstance(info, dict):
+        for value in info.values():
+            text = _exception_text(value)
+            if text:
+                return text
+    return None
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value.item() if hasattr(value, "item") else value
+
+
+def run_suite(con: duckdb.DuckDBPyConnection, suite: Suite) -> SuiteResult:
+    import great_expectations as gx
+
+    frame = con.sql(suite.query).to_arrow_table().to_pandas()
+    context = _context()
+    source = context.data_sources.get("frames")
+    asset = source.add_dataframe_asset(f"{suite.name}_{id(frame)}")
+    batch = asset.add_batch_definition_whole_dataframe("whole").get_batch(
+        batch_parameters={"dataframe": frame})
+    expectations = suite.build(gx.expectations)
+    result_format: dict[str, Any] = {"result_format": "SUMMARY",
+                                     "partial_unexpected_count": SAMPLE_SIZE}
+    if suite.row_id:
+        result_format["unexpected_index_column_names"] = [suite.row_id]
+    validation = batch.validate(gx.ExpectationSuite(name=suite.name, expectations=expectations),
+                                result_format=result_format)
+    source.delete_asset(asset.name)
+
+    failures = []
+    for r in validation.results:
+        error = _exception_text(r.exception_info)
+        if r.success and not error:
+            continue
+        kwargs = r.expectation_config.kwargs
+        column = kwargs.get("column") or ", ".join(kwargs.get("column_list", []) or []) or None
+        samples = r.result.get("partial_unexpected_index_list") or \
+            r.result.get("partial_unexpected_list") or []
+        if not samples and "observed_value" in r.result:
+            samples = [{"observed_value": r.result["observed_value"]}]
+        failures.append(Failure(r.expectation_config.type, column,
+                                r.result.get("unexpected_count"), r.result.get("element_count"),
+                                _plain(samples)[:SAMPLE_SIZE], error))
+    return SuiteResult(suite.name, len(frame), len(validation.results), failures)

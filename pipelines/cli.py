@@ -1,0 +1,204 @@
+"""The `carers` command: refresh, ui, and the commands analysts and members use."""
+
+from __future__ import annotations
+
+import argparse
+import fcntl
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from pipelines.resources import DEFAULTS, PROJECT_ROOT, setting
+from warehouse import db
+
+EXIT_FAILED = 1
+EXIT_BUSY = 75  # EX_TEMPFAIL: another refresh holds the warehouse
+
+
+def _absolute_settings(args: argparse.Namespace) -> None:
+    """Fix every path to an absolute one before we move to the project root."""
+    for name, flag in (("CARERS_WAREHOUSE", "warehouse"), ("CARERS_PUBLISH", "publish"),
+                       ("CARERS_LANDING", "landing")):
+        value = getattr(args, flag, None)
+        if value:
+            os.environ[name] = str(Path(value).expanduser().resolve())
+        elif os.environ.get(name):
+            os.environ[name] = str(Path(os.environ[name]).expanduser().resolve())
+
+
+def _use_project_instance() -> None:
+    """One Dagster instance for CLI and UI: dagster.yaml in the project root."""
+    os.environ.setdefault("DAGSTER_HOME", str(PROJECT_ROOT))
+    os.chdir(os.environ["DAGSTER_HOME"])
+
+
+@contextmanager
+def writer_lock(warehouse: Path, wait: bool) -> Iterator[None]:
+    """Only one process writes the warehouse at a time (DuckDB allows one writer)."""
+    warehouse.parent.mkdir(parents=True, exist_ok=True)
+    lock_path = warehouse.with_name(warehouse.name + ".lock")
+    with lock_path.open("a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            raise BusyError(
+                f"Another refresh is writing {warehouse} ({holder}). Nothing was changed. "
+                "Wait for it to finish, or run `carers refresh --wait` to queue behind it."
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()} since {time.strftime('%Y-%m-%d %H:%M:%S')}")
+        handle.flush()
+        try:
+            yield
+        finally:
+            handle.seek(0)
+            handle.truncate()
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+class BusyError(RuntimeError):
+    pass
+
+
+def _root_cause(error: Any) -> Any:
+    while getattr(error, "cause", None) is not None:
+        error = error.cause
+    return error
+
+
+def run_refresh(tags: dict[str, str] | None = None, log_level: str = "WARNING") -> Any:
+    """Materialise every asset and run every check in this process, on the project instance."""
+    import dagster as dg
+
+    from pipelines.definitions import defs
+
+    instance = dg.DagsterInstance.get()
+    job = defs.resolve_job_def("refresh")
+    return job.execute_in_process(
+        instance=instance, raise_on_error=False,
+        run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
+        tags={"carers/trigger": "cli", **(tags or {})})
+
+
+def summarise(result: Any) -> tuple[list[str], bool]:
+    """Lines for a person, and whether the refresh succeeded."""
+    lines = []
+    built = sorted({e.event_specific_data.materialization.asset_key.to_user_string()
+                    for e in result.all_events if e.event_type_value == "ASSET_MATERIALIZATION"})
+    checks = [e.event_specific_data for e in result.all_events
+              if e.event_type_value == "ASSET_CHECK_EVALUATION"]
+    failed_checks = [c for c in checks if not c.passed]
+    lines.append(f"Run {result.run_id}: {len(built)} assets built; {len(checks)} checks run, "
+                 f"{len(checks) - len(failed_checks)} passed, {len(failed_checks)} failed.")
+    blocking_failed = False
+    for c in failed_checks:
+        level = c.severity.value
+        blocking_failed |= level == "ERROR"
+        lines.append(f"  check failed ({level}): {c.asset_key.to_user_string()} / "
+                     f"{c.check_name}")
+        detail = c.metadata.get("failed_expectations")
+        if detail is not None:
+            lines.extend(f"      {line}" for line in str(detail.value).splitlines()[:10])
+    for event in result.all_events:
+        if event.event_type_value == "STEP_FAILURE":
+            error = event.event_specific_data.error
+            cause = _root_cause(error)
+            lines.append(f"  FAILED {event.step_key}: {cause.cls_name}:")
+            lines.extend(f"      {line}" for line in cause.message.strip().splitlines()[:25])
+    for event in result.all_events:
+        if event.event_type_value == "ASSET_MATERIALIZATION":
+            mat = event.event_specific_data.materialization
+            if mat.asset_key.to_user_string() == "published_edition":
+                lines.append(f"Published edition {mat.metadata['edition'].value}: "
+                             f"{mat.metadata['path'].value}")
+    quarantined = _quarantined()
+    if quarantined is not None:
+        lines.append(f"Rows quarantined (held in audit.quarantine): {quarantined}")
+    ok = result.success and not blocking_failed
+    if not ok:
+        lines.append("Refresh FAILED: nothing new was published; the last good edition is "
+                     "unchanged. Fix the problems above and run `carers refresh` again.")
+    return lines, ok
+
+
+def _quarantined() -> int | None:
+    import duckdb
+
+    path = setting("CARERS_WAREHOUSE")
+    if not path.exists():
+        return None
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error:
+        return None
+    try:
+        return int(db.scalar(con, "select count(*) from audit.quarantine"))
+    except duckdb.Error:
+        return None
+    finally:
+        con.close()
+
+
+def cmd_refresh(args: argparse.Namespace) -> int:
+    _absolute_settings(args)
+    _use_project_instance()
+    try:
+        with writer_lock(setting("CARERS_WAREHOUSE"), wait=args.wait):
+            result = run_refresh(log_level="DEBUG" if args.verbose else "WARNING")
+    except BusyError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_BUSY
+    lines, ok = summarise(result)
+    print("\n".join(lines))
+    return 0 if ok else EXIT_FAILED
+
+
+def cmd_ui(args: argparse.Namespace) -> int:
+    _absolute_settings(args)
+    _use_project_instance()
+    command = [sys.executable, "-m", "dagster", "dev", "-m", "pipelines.definitions",
+               "-h", args.host, "-p", str(args.port)]
+    print(f"Dagster UI on http://{args.host}:{args.port} (instance: {PROJECT_ROOT}/dagster.yaml)")
+    return subprocess.call(command)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="carers", description="Rotherham carers outcomes pipeline (The Borough That Cares).")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def add_paths(p: argparse.ArgumentParser) -> None:
+        for flag, name in (("--warehouse", "CARERS_WAREHOUSE"), ("--publish", "CARERS_PUBLISH"),
+                           ("--landing", "CARERS_LANDING")):
+            p.add_argument(flag, help=f"overrides ${name} (default {DEFAULTS[name]})")
+
+    p = sub.add_parser("refresh", help="materialise every asset, run every check, publish")
+    add_paths(p)
+    p.add_argument("--wait", action="store_true",
+                   help="queue behind a refresh already running instead of refusing")
+    p.add_argument("--verbose", action="store_true", help="show Dagster's step-by-step log")
+    p.set_defaults(func=cmd_refresh)
+
+    p = sub.add_parser("ui", help="start the Dagster UI on the project's instance")
+    add_paths(p)
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=3000)
+    p.set_defaults(func=cmd_ui)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,18 @@
+"""The Dagster definitions: every asset, check, resource, job, schedule and sensor."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+import assets
+from pipelines.jobs import refresh_job
+from pipelines.resources import CarersResource
+
+defs = dg.Definitions(
+    assets=dg.load_assets_from_package_module(assets),
+    asset_checks=dg.load_asset_checks_from_package_module(assets),
+    jobs=[refresh_job],
+    resources={"carers": CarersResource()},
+    # DuckDB allows one writing process, and in-process runs start in seconds (STACK-NOTES).
+    executor=dg.in_process_executor,
+)

@@ -1,0 +1,59 @@
+"""The one resource every asset uses: where the warehouse, the published editions and the
+landing folder are. Configured from environment variables, with embedded defaults, resolved
+when a run uses them (never at import time)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+
+from sources.files import EXAMPLES_DIR, PUBLIC_DIR
+from warehouse import db
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+DEFAULTS = {
+    "CARERS_WAREHOUSE": PROJECT_ROOT / "warehouse" / "carers.duckdb",
+    "CARERS_PUBLISH": PROJECT_ROOT / "warehouse" / "publish",
+    "CARERS_LANDING": EXAMPLES_DIR,
+}
+
+
+def setting(name: str, configured: str = "") -> Path:
+    """A configured value, else the environment variable, else the embedded default."""
+    value = configured or os.environ.get(name, "")
+    return Path(value).expanduser().resolve() if value else Path(DEFAULTS[name])
+
+
+class CarersResource(dg.ConfigurableResource):
+    """Paths of the live DuckDB warehouse, the published editions and the landing folder."""
+
+    warehouse: str = ""
+    publish: str = ""
+    landing: str = ""
+
+    @property
+    def warehouse_path(self) -> Path:
+        return setting("CARERS_WAREHOUSE", self.warehouse)
+
+    @property
+    def publish_root(self) -> Path:
+        return setting("CARERS_PUBLISH", self.publish)
+
+    @property
+    def landing_dir(self) -> Path:
+        return setting("CARERS_LANDING", self.landing)
+
+    @property
+    def public_dir(self) -> Path:
+        return PUBLIC_DIR
+
+    @contextmanager
+    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        with db.connect(self.warehouse_path) as con:
+            yield con

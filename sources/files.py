@@ -1,0 +1,81 @@
+"""Finding input files: shipped public files, then the landing folder, each with its hash."""
+
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+PUBLIC_DIR = Path(__file__).parent / "data" / "public"
+EXAMPLES_DIR = Path(__file__).parent / "data" / "examples"
+
+# Which file kinds a name pattern announces. A reader then confirms the kind by the header and
+# fails clearly when the content is not what the name promises. National files in the landing
+# folder supersede the shipped public file of the same kind (a newer edition); local returns add.
+KIND_PATTERNS: dict[str, tuple[str, ...]] = {
+    "census_ts039_ltla": ("*ts039*ltla*.csv",),
+    "census_qs301_la": ("*qs301*.csv",),
+    "lookup_lad11_lad21": ("*lad2011*lad2021*.csv",),
+    "lookup_lad_region": ("*lad*rgn*.csv",),
+}
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: Path
+    kind: str
+    origin: str  # "public" or "landing"
+    sha256: str
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def kind_of(path: Path) -> str | None:
+    name = path.name.lower()
+    for kind, patterns in KIND_PATTERNS.items():
+        if any(fnmatch.fnmatch(name, p) for p in patterns):
+            return kind
+    return None
+
+
+def _scan(folder: Path, origin: str) -> list[SourceFile]:
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and not path.name.startswith((".", "~$")):
+            kind = kind_of(path)
+            if kind is not None:
+                found.append(SourceFile(path, kind, origin, sha256_of(path)))
+    return found
+
+
+def unrecognised(landing: Path) -> list[Path]:
+    """Landing files no reader claims (reported in the refresh summary, never silently used)."""
+    if not landing.is_dir():
+        return []
+    return [p for p in sorted(landing.rglob("*"))
+            if p.is_file() and not p.name.startswith((".", "~$")) and p.suffix.lower() != ".md"
+            and kind_of(p) is None]
+
+
+def national_files(kind: str, landing: Path, public: Path = PUBLIC_DIR) -> list[SourceFile]:
+    """The files for a national table: landing files of that kind if any, else the shipped ones."""
+    from_landing = [f for f in _scan(landing, "landing") if f.kind == kind]
+    return from_landing or [f for f in _scan(public, "public") if f.kind == kind]
+
+
+def return_files(kind: str, landing: Path) -> list[SourceFile]:
+    """Every landing file of a local-return kind (they add to each other)."""
+    return [f for f in _scan(landing, "landing") if f.kind == kind]

@@ -1,0 +1,1 @@
+"""SQL, the indicator catalogue and the statistics; the DuckDB file and editions live here too."""

@@ -1,0 +1,129 @@
+"""Load and validate the indicator catalogue (warehouse/catalogue.yaml)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from warehouse.db import SQL_DIR
+from warehouse.periods import PREFIX
+
+CATALOGUE_PATH = Path(__file__).parent / "catalogue.yaml"
+
+VALUE_TYPES = {"proportion", "rate", "count", "mean", "median", "score", "percentage"}
+POLARITIES = {"higher_is_better", "lower_is_better", "no_judgement"}
+DISCLOSURE = {"people", "none"}
+REQUIRED = ("id", "title", "definition", "rationale", "unit", "value_type", "polarity",
+            "period_type", "frequency", "disclosure", "commitments", "measures", "sql", "inputs",
+            "numerator")
+
+
+class CatalogueError(ValueError):
+    """The catalogue is wrong: the message names the indicator, the field and the fix."""
+
+
+@dataclass(frozen=True)
+class Indicator:
+    id: str
+    title: str
+    definition: str
+    rationale: str
+    unit: str
+    value_type: str
+    polarity: str
+    period_type: str
+    frequency: str
+    disclosure: str
+    commitments: tuple[str, ...]
+    measures: tuple[str, ...]
+    sql: str
+    inputs: tuple[str, ...]
+    numerator: dict[str, str]
+    denominator: dict[str, str] | None = None
+    multiplier: float = 1.0
+    ranked: bool = False
+    caveats: tuple[str, ...] = ()
+    series_breaks: tuple[dict[str, str], ...] = ()
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def break_note(self, period_id: str) -> str | None:
+        for item in self.series_breaks:
+            if item.get("period_id") == period_id:
+                return item.get("note")
+        return None
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    commitments: dict[str, str]
+    measures: dict[str, str]
+    indicators: tuple[Indicator, ...]
+
+    def get(self, indicator_id: str) -> Indicator:
+        for ind in self.indicators:
+            if ind.id == indicator_id:
+                return ind
+        raise KeyError(indicator_id)
+
+    @property
+    def sql_files(self) -> list[str]:
+        return sorted({i.sql for i in self.indicators})
+
+    @property
+    def inputs(self) -> list[str]:
+        return sorted({name for i in self.indicators for name in i.inputs})
+
+
+def _problem(ind_id: str, message: str) -> CatalogueError:
+    return CatalogueError(f"{CATALOGUE_PATH.name}: indicator '{ind_id}': {message}")
+
+
+def parse(document: dict[str, Any]) -> Catalogue:
+    commitments = dict(document.get("commitments") or {})
+    measures = dict(document.get("measures_of_success") or {})
+    seen: set[str] = set()
+    indicators = []
+    known = {f.name for f in Indicator.__dataclass_fields__.values()} - {"extra"}
+    for raw in document.get("indicators") or []:
+        ind_id = str(raw.get("id", "<no id>"))
+        missing = [k for k in REQUIRED if raw.get(k) in (None, "") and k not in ("measures",)]
+        if "measures" not in raw:
+            missing.append("measures")
+        if missing:
+            raise _problem(ind_id, f"missing {', '.join(missing)}; every indicator needs them")
+        if ind_id in seen:
+            raise _problem(ind_id, "the id is used twice; ids must be unique")
+        seen.add(ind_id)
+        checks = [("value_type", VALUE_TYPES), ("polarity", POLARITIES),
+                  ("disclosure", DISCLOSURE), ("period_type", set(PREFIX))]
+        for key, allowed in checks:
+            if raw[key] not in allowed:
+                raise _problem(ind_id, f"{key} {raw[key]!r} is not one of {sorted(allowed)}")
+        if raw["value_type"] in ("proportion", "rate") and not raw.get("denominator"):
+            raise _problem(ind_id, f"a {raw['value_type']} needs a denominator "
+                                   "(definition and source)")
+        for c in raw["commitments"]:
+            if c not in commitments:
+                raise _problem(ind_id, f"unknown commitment {c!r}; known: {sorted(commitments)}")
+        for m in raw["measures"] or []:
+            if m not in measures:
+                raise _problem(ind_id, f"unknown measure of success {m!r}; known: "
+                                       f"{sorted(measures)}")
+        if not (SQL_DIR / raw["sql"]).is_file():
+            raise _problem(ind_id, f"sql file warehouse/sql/{raw['sql']} does not exist")
+        values = {k: v for k, v in raw.items() if k in known}
+        for key in ("commitments", "measures", "inputs", "caveats", "series_breaks"):
+            values[key] = tuple(values.get(key) or ())
+        values["extra"] = {k: v for k, v in raw.items() if k not in known}
+        indicators.append(Indicator(**values))
+    return Catalogue(commitments, measures, tuple(indicators))
+
+
+@cache
+def load(path: Path = CATALOGUE_PATH) -> Catalogue:
+    with path.open() as handle:
+        return parse(yaml.safe_load(handle))

@@ -1,0 +1,101 @@
+"""DuckDB connections, one SQL file per table, and the table naming rule."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+SQL_DIR = Path(__file__).parent / "sql"
+SCHEMAS = ("raw", "staging", "marts", "audit")
+
+# Asset names map to tables: raw_x -> raw.x, stg_x -> staging.x, anything else -> marts.x.
+_PREFIXES = {"raw_": "raw", "stg_": "staging", "audit_": "audit"}
+
+
+def table_for(asset_name: str) -> str:
+    for prefix, schema in _PREFIXES.items():
+        if asset_name.startswith(prefix):
+            return f"{schema}.{asset_name[len(prefix):]}"
+    return f"marts.{asset_name}"
+
+
+@contextmanager
+def connect(path: Path | str, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    path = Path(path)
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(path), read_only=read_only)
+    try:
+        if not read_only:
+            ensure_schemas(con)
+        yield con
+    finally:
+        con.close()
+
+
+def ensure_schemas(con: duckdb.DuckDBPyConnection) -> None:
+    for schema in SCHEMAS:
+        con.execute(f"create schema if not exists {schema}")
+    con.execute(read_sql("audit_tables"))
+
+
+def read_sql(name: str) -> str:
+    return (SQL_DIR / f"{name}.sql").read_text()
+
+
+def create_table_from_sql(con: duckdb.DuckDBPyConnection, table: str, sql_name: str,
+                          params: Mapping[str, Any] | None = None) -> int:
+    """`create or replace` a table from a select in warehouse/sql/<sql_name>.sql."""
+    sql = read_sql(sql_name).strip().rstrip(";")
+    con.execute(f"create or replace table {table} as {sql}", dict(params or {}) or None)
+    return row_count(con, table)
+
+
+def replace_table(con: duckdb.DuckDBPyConnection, table: str, data: Any) -> int:
+    """`create or replace` a table from a pandas frame or Arrow table (idempotent loads)."""
+    if not isinstance(data, pa.Table):
+        data = pa.Table.from_pandas(data, preserve_index=False)
+    con.register("_incoming", data)
+    try:
+        con.execute(f"create or replace table {table} as select * from _incoming")
+    finally:
+        con.unregister("_incoming")
+    return row_count(con, table)
+
+
+def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: Any = None) -> Any:
+    """The single value a query returns. Fetches the whole result: DuckDB 2.0 refuses new work
+    on a connection while a result is still open."""
+    rows = con.execute(sql, params).fetchall()
+    return rows[0][0] if rows else None
+
+
+def row_count(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    return int(scalar(con, f"select count(*) from {table}"))
+
+
+def table_exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    schema, name = table.split(".")
+    found = scalar(
+        con,
+        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+        [schema, name])
+    return bool(found)
+
+
+def preview_markdown(con: duckdb.DuckDBPyConnection, table: str, limit: int = 5,
+                     where: str = "true") -> str:
+    """A few rows as a Markdown table, for the Dagster UI (`where` is SQL from our own code)."""
+    result = con.execute(f"select * from {table} where {where} limit {int(limit)}")
+    columns = [d[0] for d in result.description if not d[0].startswith("_")]
+    keep = [i for i, d in enumerate(result.description) if not d[0].startswith("_")]
+    rows = result.fetchall()
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    for row in rows:
+        lines.append("| " + " | ".join("" if row[i] is None else str(row[i]) for i in keep) + " |")
+    return "\n".join(lines)

@@ -1,0 +1,218 @@
+"""Turn the catalogue's SQL results into indicator_values: values, intervals, comparators,
+rank, direction of travel and symbols. The warehouse keeps true values; disclosure control is
+applied when publishing."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from warehouse import stats
+from warehouse.catalogue import Catalogue, Indicator
+from warehouse.db import read_sql
+
+ENGLAND = "E92000001"
+KEY = ("indicator_id", "area_code", "period_id", "breakdown")
+
+VALUE_COLUMNS = [
+    "indicator_id", "indicator_title", "area_code", "area_name", "area_level",
+    "is_sum_of_districts", "period_id", "period_type", "period_label", "breakdown",
+    "numerator", "denominator", "value", "lower_ci", "upper_ci", "unit", "value_type",
+    "polarity", "england_value", "england_comparison", "region_code", "region_value",
+    "region_comparison", "rank", "rank_of", "previous_period_id", "previous_value", "change",
+    "direction", "symbol", "note", "source",
+]
+
+
+class IndicatorError(ValueError):
+    """An indicator SQL result does not fit the catalogue."""
+
+
+def compress_rows(rows: Iterable[int] | str | None) -> str:
+    """[2, 3, 4, 9] -> '2-4, 9': the spreadsheet rows a figure was built from."""
+    if rows is None:
+        return ""
+    if isinstance(rows, str):
+        return rows
+    ordered = sorted({int(r) for r in rows})
+    ranges: list[str] = []
+    start = prev = None
+    for r in ordered:
+        if start is None:
+            start = prev = r
+        elif r == prev + 1:
+            prev = r
+        else:
+            ranges.append(f"{start}" if start == prev else f"{start}-{prev}")
+            start = prev = r
+    if start is not None:
+        ranges.append(f"{start}" if start == prev else f"{start}-{prev}")
+    return ", ".join(ranges)
+
+
+def run_indicator_sql(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> list[dict]:
+    rows: list[dict] = []
+    known = {i.id for i in catalogue.indicators}
+    for sql_name in catalogue.sql_files:
+        sql = read_sql(sql_name.removesuffix(".sql"))
+        records = con.sql(sql).to_arrow_table().to_pylist()
+        for rec in records:
+            if rec["indicator_id"] not in known:
+                raise IndicatorError(
+                    f"warehouse/sql/{sql_name} returns indicator_id {rec['indicator_id']!r}, "
+                    "which the catalogue does not define; add an entry to catalogue.yaml")
+        rows.extend(records)
+    return rows
+
+
+def _finite(x: Any) -> float | None:
+    if x is None:
+        return None
+    x = float(x)
+    return None if math.isnan(x) else x
+
+
+def _value_and_ci(ind: Indicator, num: Any, den: Any, given: Any,
+                  given_lo: Any = None, given_hi: Any = None
+                  ) -> tuple[float | None, float | None, float | None]:
+    num, den = _finite(num), _finite(den)
+    mult = float(ind.multiplier)
+    if ind.value_type == "proportion":
+        if num is None or not den:
+            return _finite(given), _finite(given_lo), _finite(given_hi)
+        lo, hi = stats.wilson(num, den)
+        return num / den * mult, lo * mult, hi * mult
+    if ind.value_type == "rate":
+        if num is None or not den:
+            return _finite(given), _finite(given_lo), _finite(given_hi)
+        lo, hi = stats.rate_interval(int(num), den, mult)
+        return num / den * mult, lo, hi
+    if ind.value_type == "count" and given is None:
+        return num, None, None
+    return _finite(given), _finite(given_lo), _finite(given_hi)
+
+
+def compute(con: duckdb.DuckDBPyConnection, catalogue: Catalogue
+            ) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+    """indicator_values, indicator_lineage, and the ids of indicators that have no data."""
+    areas = {r["area_code"]: r for r in
+             con.sql("select * from marts.dim_area").to_arrow_table().to_pylist()}
+    periods = {r["period_id"]: r for r in
+               con.sql("select * from marts.dim_period").to_arrow_table().to_pylist()}
+    by_id = {i.id: i for i in catalogue.indicators}
+
+    out: list[dict[str, Any]] = []
+    lineage: list[dict[str, Any]] = []
+    for rec in run_indicator_sql(con, catalogue):
+        ind = by_id[rec["indicator_id"]]
+        value, lo, hi = _value_and_ci(ind, rec.get("numerator"), rec.get("denominator"),
+                                      rec.get("value"), rec.get("lower_ci"), rec.get("upper_ci"))
+        area = areas.get(rec["area_code"], {})
+        period = periods.get(rec["period_id"])
+        if period is None:
+            raise IndicatorError(f"{ind.id}: period_id {rec['period_id']!r} is not in dim_period")
+        symbols, notes = [], []
+        if rec.get("symbol"):
+            symbols.append(rec["symbol"])
+        if rec.get("note"):
+            notes.append(rec["note"])
+        if value is None and "[x]" not in symbols and "[c]" not in symbols:
+            symbols.append("[x]")
+        brk = ind.break_note(rec["period_id"])
+        if brk:
+            symbols.append("[b]")
+            notes.append(brk)
+        sources = rec.get("sources") or []
+        out.append({
+            "indicator_id": ind.id, "indicator_title": ind.title,
+            "area_code": rec["area_code"], "area_name": area.get("area_name", rec.get("area_name")),
+            "area_level": area.get("area_level", rec.get("area_level")),
+            "is_sum_of_districts": bool(area.get("is_sum_of_districts", False)),
+            "period_id": rec["period_id"], "period_type": period["period_type"],
+            "period_label": period["label"], "breakdown": rec.get("breakdown") or "all",
+            "numerator": _finite(rec.get("numerator")),
+            "denominator": _finite(rec.get("denominator")),
+            "value": value, "lower_ci": lo, "upper_ci": hi, "unit": ind.unit,
+            "value_type": ind.value_type, "polarity": ind.polarity,
+            "region_code": area.get("region_code") if area.get("area_level") == "district"
+            else (ENGLAND if area.get("area_level") == "region" else None),
+            "symbol": " ".join(dict.fromkeys(symbols)) or None,
+            "note": " ".join(notes) or None,
+            "source": "; ".join(f"{s['file']} (sha256 {s['sha256'][:12]}) rows "
+                                f"{compress_rows(s.get('rows'))}" for s in sources) or None,
+            "_start": period["start_date"],
+        })
+        for s in sources:
+            lineage.append({"indicator_id": ind.id, "area_code": rec["area_code"],
+                            "period_id": rec["period_id"],
+                            "breakdown": rec.get("breakdown") or "all",
+                            "source_file": s["file"], "source_sha256": s["sha256"],
+                            "source_rows": compress_rows(s.get("rows"))})
+
+    _add_comparators(out, by_id)
+    _add_ranks(out, by_id)
+    _add_trend(out, by_id)
+    have = {r["indicator_id"] for r in out}
+    missing = [i.id for i in catalogue.indicators if i.id not in have]
+    values = pd.DataFrame(out, columns=[*VALUE_COLUMNS, "_start"]).drop(columns="_start")
+    values = values.sort_values(list(KEY), kind="stable").reset_index(drop=True)
+    lineage_frame = pd.DataFrame(lineage, columns=[*KEY, "source_file", "source_sha256",
+                                                   "source_rows"])
+    lineage_frame = lineage_frame.sort_values([*KEY, "source_file"], kind="stable")
+    return values, lineage_frame.reset_index(drop=True), missing
+
+
+def _add_comparators(rows: list[dict], by_id: dict[str, Indicator]) -> None:
+    index = {(r["indicator_id"], r["period_id"], r["breakdown"], r["area_code"]): r["value"]
+             for r in rows}
+    for r in rows:
+        polarity = by_id[r["indicator_id"]].polarity
+        key = (r["indicator_id"], r["period_id"], r["breakdown"])
+        r["england_value"] = index.get((*key, ENGLAND)) if r["area_code"] != ENGLAND else None
+        r["region_value"] = index.get((*key, r["region_code"])) if r["region_code"] else None
+        r["england_comparison"] = stats.compare(r["lower_ci"], r["upper_ci"],
+                                                r["england_value"], polarity)
+        r["region_comparison"] = (stats.compare(r["lower_ci"], r["upper_ci"],
+                                                r["region_value"], polarity)
+                                  if r["area_level"] == "district" else None)
+
+
+def _add_ranks(rows: list[dict], by_id: dict[str, Indicator]) -> None:
+    groups: dict[tuple, list[dict]] = defaultdict(list)
+    for r in rows:
+        r["rank"] = r["rank_of"] = None
+        if by_id[r["indicator_id"]].ranked and r["area_level"] == "district" \
+                and r["value"] is not None:
+            groups[(r["indicator_id"], r["period_id"], r["breakdown"])].append(r)
+    for members in groups.values():
+        ordered = sorted(members, key=lambda r: -r["value"])
+        for r in members:
+            # Competition ranking, 1 = highest value, whatever the polarity.
+            r["rank"] = 1 + sum(1 for o in ordered if o["value"] > r["value"])
+            r["rank_of"] = len(members)
+
+
+def _add_trend(rows: list[dict], by_id: dict[str, Indicator]) -> None:
+    series: dict[tuple, list[dict]] = defaultdict(list)
+    for r in rows:
+        series[(r["indicator_id"], r["area_code"], r["breakdown"])].append(r)
+    for (ind_id, _, _), members in series.items():
+        ind = by_id[ind_id]
+        members.sort(key=lambda r: r["_start"])
+        previous = None
+        for r in members:
+            r["previous_period_id"] = previous["period_id"] if previous else None
+            r["previous_value"] = previous["value"] if previous else None
+            comparable = previous is not None and not (ind.break_note(r["period_id"])
+                                                      or ind.break_note(previous["period_id"]))
+            if comparable and r["value"] is not None and previous["value"] is not None:
+                r["change"] = r["value"] - previous["value"]
+                r["direction"] = stats.direction(r["value"], previous["value"], ind.polarity)
+            else:
+                r["change"] = r["direction"] = None
+            previous = r
