@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 
 import dagster as dg
 import duckdb
@@ -12,8 +13,11 @@ import pandas as pd
 from expectations.core import Suite
 from pipelines.resources import CarersResource
 from sources.errors import fail
-from sources.files import SourceFile, national_files
+from sources.files import SourceFile, national_files, sha256_of
+from sources.returns.contract import get as get_return
+from sources.returns.read import read_return
 from warehouse import db
+from warehouse import returns as returns_db
 
 
 def materialized(con: duckdb.DuckDBPyConnection, table: str,
@@ -83,3 +87,52 @@ def gx_check(asset: str, suite: Suite, additional_deps: Sequence[str] = (),
             return to_check_result(run_suite(con, suite))
 
     return _check
+
+
+def return_assets(kind: str, group: str, staging_deps: Sequence[str] = ()
+                  ) -> list[dg.AssetsDefinition | dg.AssetChecksDefinition]:
+    """raw_<kind>, stg_<kind> and the contract's GX check for one local return (RETURNS.md)."""
+    from expectations.returns import contract_suite
+
+    spec = get_return(kind)
+
+    @dg.asset(name=f"raw_{kind}", group_name=group, kinds={"duckdb"},
+              deps=["audit_landing_files"],
+              description=f"{spec.title}: every row of every {kind} return as sent (text), "
+                          "with file, sha256 and Excel row; kept across refreshes as history.")
+    def _raw(carers: CarersResource) -> dg.MaterializeResult:
+        loaded_at = datetime.now(UTC).replace(tzinfo=None)
+        report = []
+        with carers.connect() as con:
+            returns_db.ensure_tables(con, spec)
+            for path, name, sha in returns_db.landing_returns(con, kind):
+                source = SourceFile(Path(path), kind, "landing", sha)
+                if sha256_of(source.path) != sha:
+                    raise fail(path, "the file changed while the refresh was reading it",
+                               "Wait until the file is completely copied, then refresh again.")
+                read = read_return(source, kind, carers.landing_dir)
+                rows, new = returns_db.load_raw(con, read, loaded_at)
+                report.append({"file": name, "organisation": read.org, "rows": rows,
+                               "new_content": bool(new),
+                               "skipped": [f"row {s.row}: {s.reason}" for s in read.skipped],
+                               "ignored_columns": read.ignored_columns})
+            return materialized(con, returns_db.raw_table(spec),
+                                files=dg.MetadataValue.json(report))
+
+    @dg.asset(name=f"stg_{kind}", group_name=group, kinds={"duckdb"},
+              deps=[f"raw_{kind}", *staging_deps],
+              description=f"{spec.title}, typed and checked: rows that break a rule go to "
+                          "audit.quarantine; corrected files replace earlier ones.")
+    def _stg(carers: CarersResource) -> dg.MaterializeResult:
+        now = datetime.now(UTC).replace(tzinfo=None)
+        with carers.connect() as con:
+            files = returns_db.current_files(con, kind, now)
+            counts = returns_db.build_staging(con, spec, files, now.date())
+            return materialized(
+                con, returns_db.staging_table(spec),
+                rows_in=counts.rows_in, rows_loaded=counts.rows_loaded,
+                rows_quarantined=counts.rows_quarantined, rows_superseded=counts.rows_superseded,
+                quarantine=dg.MetadataValue.md(db.preview_markdown(
+                    con, "audit.quarantine", 20, where=f"return_kind = '{kind}'")))
+
+    return [_raw, _stg, gx_check(f"stg_{kind}", contract_suite(spec))]

@@ -1,6 +1,7 @@
 """published_edition: the immutable, disclosure-controlled edition the Board reports from."""
 
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 import dagster as dg
@@ -23,10 +24,21 @@ def _check_results(context: dg.AssetExecutionContext) -> list[dict]:
     return sorted(results, key=lambda r: (r["asset"], r["check"]))
 
 
-@dg.asset(group_name="publish", deps=["indicator_values", "indicator_lineage"])
-def published_edition(context: dg.AssetExecutionContext,
-                      carers: CarersResource) -> dg.MaterializeResult:
-    """A new edition under the publish folder (CSV, Parquet, manifest), then `latest` moved."""
+def published_edition_asset(upstream: Sequence[dg.AssetKey]) -> dg.AssetsDefinition:
+    """The publish asset, downstream of every other asset: if any step fails, or any blocking
+    check fails, nothing is published and `latest` stays on the last good edition."""
+
+    @dg.asset(name="published_edition", group_name="publish", deps=list(upstream),
+              description="A new edition under the publish folder (CSV, Parquet, manifest), "
+                          "then `latest` moved to it.")
+    def _published(context: dg.AssetExecutionContext,
+                   carers: CarersResource) -> dg.MaterializeResult:
+        return _publish(context, carers)
+
+    return _published
+
+
+def _publish(context: dg.AssetExecutionContext, carers: CarersResource) -> dg.MaterializeResult:
     catalogue = catalogue_module.load()
     with carers.connect() as con:
         tables = published_tables(con, catalogue)

@@ -119,9 +119,7 @@ def summarise(result: Any) -> tuple[list[str], bool]:
             if mat.asset_key.to_user_string() == "published_edition":
                 lines.append(f"Published edition {mat.metadata['edition'].value}: "
                              f"{mat.metadata['path'].value}")
-    quarantined = _quarantined()
-    if quarantined is not None:
-        lines.append(f"Rows quarantined (held in audit.quarantine): {quarantined}")
+    lines.extend(_load_report())
     ok = result.success and not blocking_failed
     if not ok:
         lines.append("Refresh FAILED: nothing new was published; the last good edition is "
@@ -129,22 +127,34 @@ def summarise(result: Any) -> tuple[list[str], bool]:
     return lines, ok
 
 
-def _quarantined() -> int | None:
+def _load_report() -> list[str]:
+    """Per return file: rows in, loaded, quarantined, superseded (from audit.file_loads)."""
     import duckdb
 
     path = setting("CARERS_WAREHOUSE")
     if not path.exists():
-        return None
+        return []
     try:
         con = duckdb.connect(str(path), read_only=True)
     except duckdb.Error:
-        return None
+        return []
     try:
-        return int(db.scalar(con, "select count(*) from audit.quarantine"))
+        rows = con.execute(
+            "select return_kind, source_file, rows_in, rows_loaded, rows_quarantined, "
+            "rows_superseded from audit.file_loads order by return_kind, source_file").fetchall()
+        total = db.scalar(con, "select count(distinct (source_sha256, source_row)) "
+                               "from audit.quarantine")
     except duckdb.Error:
-        return None
+        return []
     finally:
         con.close()
+    lines = [f"Returns: {len(rows)} files; rows quarantined: {total} "
+             "(see audit.quarantine, or `carers check FILE`)"] if rows else []
+    for kind, file, rows_in, loaded, quarantined, superseded in rows:
+        extra = f", {superseded} superseded by a corrected file" if superseded else ""
+        lines.append(f"  {kind}: {file}: {rows_in} rows in, {loaded} loaded, "
+                     f"{quarantined} quarantined{extra}")
+    return lines
 
 
 def cmd_refresh(args: argparse.Namespace) -> int:

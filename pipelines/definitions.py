@@ -5,11 +5,16 @@ from __future__ import annotations
 import dagster as dg
 
 import assets
+from assets.publish import published_edition_asset
 from pipelines.jobs import refresh_job
 from pipelines.resources import CarersResource
 
+domain_assets = dg.load_assets_from_package_module(assets)
+
 defs = dg.Definitions(
-    assets=dg.load_assets_from_package_module(assets),
+    # Publishing waits for every other asset: one failure anywhere and nothing is published.
+    assets=[*domain_assets,
+            published_edition_asset([key for a in domain_assets for key in a.keys])],
     asset_checks=dg.load_asset_checks_from_package_module(assets),
     jobs=[refresh_job],
     resources={"carers": CarersResource()},

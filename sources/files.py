@@ -61,21 +61,50 @@ def _scan(folder: Path, origin: str) -> list[SourceFile]:
     return found
 
 
-def unrecognised(landing: Path) -> list[Path]:
-    """Landing files no reader claims (reported in the refresh summary, never silently used)."""
+@dataclass(frozen=True)
+class LandingFile:
+    """A file in the landing folder and what it is: a national table, a local return, or
+    nothing we recognise (kind None)."""
+
+    path: Path
+    kind: str | None
+    is_return: bool
+    sha256: str
+
+    def as_source(self) -> SourceFile:
+        return SourceFile(self.path, self.kind or "", "landing", self.sha256)
+
+
+IGNORED_SUFFIXES = (".md", ".txt", ".pdf", ".docx")
+
+
+def inventory(landing: Path) -> list[LandingFile]:
+    """Classify every file in the landing folder: national tables by name, local returns by
+    their header (or, failing that, by a return's name in the file name, so a return with a
+    broken header is read and rejected loudly rather than ignored)."""
+    from sources.returns.contract import RETURNS
+    from sources.returns.read import sniff
+
     if not landing.is_dir():
         return []
-    return [p for p in sorted(landing.rglob("*"))
-            if p.is_file() and not p.name.startswith((".", "~$")) and p.suffix.lower() != ".md"
-            and kind_of(p) is None]
+    by_length = sorted(RETURNS, key=len, reverse=True)
+    found = []
+    for path in sorted(landing.rglob("*")):
+        if not path.is_file() or path.name.startswith((".", "~$")) \
+                or path.suffix.lower() in IGNORED_SUFFIXES:
+            continue
+        kind = kind_of(path)
+        if kind is not None:
+            found.append(LandingFile(path, kind, False, sha256_of(path)))
+            continue
+        kind = sniff(path) if path.suffix.lower() in (".csv", ".xlsx", ".xlsm") else None
+        if kind is None:
+            kind = next((k for k in by_length if k in path.stem.lower()), None)
+        found.append(LandingFile(path, kind, kind is not None, sha256_of(path)))
+    return found
 
 
 def national_files(kind: str, landing: Path, public: Path = PUBLIC_DIR) -> list[SourceFile]:
     """The files for a national table: landing files of that kind if any, else the shipped ones."""
     from_landing = [f for f in _scan(landing, "landing") if f.kind == kind]
     return from_landing or [f for f in _scan(public, "public") if f.kind == kind]
-
-
-def return_files(kind: str, landing: Path) -> list[SourceFile]:
-    """Every landing file of a local-return kind (they add to each other)."""
-    return [f for f in _scan(landing, "landing") if f.kind == kind]

@@ -17,5 +17,22 @@ create table if not exists audit.file_loads (
     rows_in           integer,
     rows_loaded       integer,
     rows_quarantined  integer,
+    rows_superseded   integer,   -- replaced by a corrected file for the same org and year
     loaded_at         timestamp
+);
+-- When each file's content was first seen: a later file supersedes an earlier one.
+create table if not exists audit.file_history (
+    return_kind     varchar,
+    source_file     varchar,
+    source_sha256   varchar,
+    first_seen      timestamp
+);
+-- What is in the landing folder now (rewritten by each refresh).
+create table if not exists audit.landing_files (
+    path            varchar,
+    source_file     varchar,
+    source_sha256   varchar,
+    kind            varchar,
+    is_return       boolean,
+    duplicate_of    varchar    -- same content as another file: read once
 );

@@ -1,0 +1,8 @@
+"""Grants: applications and awards, and the monitoring returns on awarded grants."""
+
+from assets.common import return_assets
+
+grant_awards_assets = return_assets("grant_awards", "grants")
+# Outcomes are checked against the awards: a return for a grant never awarded is quarantined.
+grant_outcomes_assets = return_assets("grant_outcomes", "grants",
+                                      staging_deps=["stg_grant_awards"])

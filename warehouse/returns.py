@@ -1,0 +1,437 @@
+"""Local returns in the warehouse: raw history by file, typed and validated staging, quarantine.
+
+Every row rule runs as one generated SQL statement over the raw text, so the same rules serve
+`carers check FILE`, a refresh, and ten million rows. Identifiers come from the contract (our
+own code); rule texts and allowed values are bound as parameters.
+
+Rows in = rows loaded + rows quarantined + rows superseded (by a corrected file for the same
+organisation and financial year), per file, recorded in audit.file_loads.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from sources.errors import Problem
+from sources.returns.contract import NOT_RECORDED, Return
+from sources.returns.read import TOTAL_ROW, ReadReturn
+from warehouse import db
+
+LINEAGE_COLUMNS = ("_source_file", "_source_sha256", "_source_row", "_loaded_at")
+
+
+def q(name: str) -> str:
+    """Quote an identifier from the contract ('group' is a keyword)."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def raw_table(spec: Return) -> str:
+    return f"raw.{spec.kind}"
+
+
+def staging_table(spec: Return) -> str:
+    return f"staging.{spec.kind}"
+
+
+def ensure_tables(con: duckdb.DuckDBPyConnection, spec: Return) -> None:
+    columns = ", ".join(f"{q(c)} varchar" for c in [*spec.names, "source_org"])
+    con.execute(f"create table if not exists {raw_table(spec)} ({columns}, "
+                "_source_file varchar, _source_sha256 varchar, _source_row integer, "
+                "_loaded_at timestamp)")
+    have = {r[0] for r in con.execute(
+        "select column_name from information_schema.columns "
+        "where table_schema = 'raw' and table_name = ?", [spec.kind]).fetchall()}
+    for name in spec.names:
+        if name not in have:  # a column added to the contract after this table was made
+            con.execute(f"alter table {raw_table(spec)} add column {q(name)} varchar")
+
+
+def load_raw(con: duckdb.DuckDBPyConnection, read: ReadReturn, loaded_at: datetime
+             ) -> tuple[int, int]:
+    """Add a file's rows to raw history unless that content is there already.
+
+    Returns (rows in the file, rows newly inserted)."""
+    spec = read.spec
+    table = raw_table(spec)
+    ensure_tables(con, spec)
+    sha = read.source.sha256
+    existing = int(db.scalar(con, f"select count(*) from {table} where _source_sha256 = ?",
+                             [sha]))
+    if existing:
+        return existing, 0
+    names = [*spec.names, "source_org"]
+    params = {"file": read.source.name, "sha": sha, "loaded_at": loaded_at}
+    if read.table is not None:
+        con.register("_incoming_return", read.table)
+        try:
+            con.execute(
+                f"insert into {table} select {', '.join(q(n) for n in names)}, "
+                "$file, $sha, _source_row, $loaded_at from _incoming_return", params)
+        finally:
+            con.unregister("_incoming_return")
+    else:
+        _insert_scan(con, read, params)
+    return int(db.scalar(con, f"select count(*) from {table} where _source_sha256 = ?",
+                         [sha])), 1
+
+
+def _insert_scan(con: duckdb.DuckDBPyConnection, read: ReadReturn, params: dict) -> None:
+    """DuckDB reads a large CSV itself; blank and total rows are dropped as in the Python path."""
+    scan = read.scan
+    assert scan is not None
+    spec = read.spec
+    file_columns = {c: f"column{i:0{len(str(len(scan.columns)))}d}"
+                    for i, c in enumerate(scan.columns)}
+    select = []
+    for name in spec.names:
+        select.append(f"nullif(trim({q(file_columns[name])}), '')" if name in file_columns
+                      else "null")
+    org = (f"coalesce(nullif(trim({q(file_columns['source_org'])}), ''), $org)"
+           if "source_org" in file_columns else "$org")
+    first = q(file_columns[scan.columns[0]])
+    any_value = " or ".join(f"nullif(trim({q(v)}), '') is not null"
+                            for v in file_columns.values())
+    con.execute(
+        f"""
+        insert into {raw_table(spec)}
+        select {', '.join(select)}, {org}, $file, $sha,
+               ($header_row + row_number() over ())::integer, $loaded_at
+        from read_csv($path, skip = $skip, header = false, all_varchar = true,
+                      parallel = false, null_padding = true)
+        where ({any_value}) and not regexp_full_match(coalesce(trim({first}), ''), $total_re)
+        """,
+        {**params, "org": read.org, "path": str(scan.path), "skip": scan.header_row,
+         "header_row": scan.header_row, "total_re": TOTAL_ROW.pattern.replace("(?i)", ""),
+         })
+
+
+def _typed(column: Any, text: str) -> tuple[str, str | None]:
+    """SQL for the typed value of a column and for 'it is there but will not type'."""
+    t = column.type
+    if t == "text":
+        return text, None
+    if t in ("count", "whole"):
+        number = f"try_cast(regexp_replace({text}, '[,\\s]', '', 'g') as double)"
+        typed = f"case when {number} = floor({number}) and {number} >= 0 then {number}::bigint end"
+        return typed, f"{text} is not null and ({typed}) is null"
+    if t == "money":
+        number = f"try_cast(regexp_replace({text}, '[£,\\s]', '', 'g') as decimal(14, 2))"
+        typed = f"case when {number} >= 0 then {number} end"
+        return typed, f"{text} is not null and ({typed}) is null"
+    if t == "date":
+        typed = (f"coalesce(try_strptime({text}, '%Y-%m-%d'), "
+                 f"try_strptime({text}, '%d/%m/%Y'), "
+                 f"try_strptime({text}, '%Y-%m-%d %H:%M:%S'))::date")
+        return typed, f"{text} is not null and ({typed}) is null"
+    if t == "month":
+        typed = (f"coalesce(try_strptime({text}, '%Y-%m'), "
+                 f"case when day(try_strptime({text}, '%Y-%m-%d')) = 1 "
+                 f"then try_strptime({text}, '%Y-%m-%d') end)::date")
+        return typed, f"{text} is not null and ({typed}) is null"
+    if t == "yesno":
+        typed = (f"case when lower({text}) in ('yes', 'y', 'true', '1') then true "
+                 f"when lower({text}) in ('no', 'n', 'false', '0') then false end")
+        return typed, f"{text} is not null and ({typed}) is null"
+    if t == "enum":
+        spaced = f"regexp_replace(lower({text}), '\\s+', '_', 'g')"
+        allowed = f"$allowed_{column.name.replace('-', '_')}"
+        typed = (f"case when list_contains({allowed}, {spaced}) then {spaced} "
+                 f"when list_contains({allowed}, replace({spaced}, '-', '_')) "
+                 f"then replace({spaced}, '-', '_') end")
+        return typed, f"{text} is not null and ({typed}) is null"
+    raise ValueError(f"unknown column type {t!r}")
+
+
+def _type_rule(column: Any) -> tuple[str, str]:
+    if column.type == "date":
+        return ("must be a date written 2025-06-09 or 09/06/2025 (day/month/year)",
+                "Type the date as day/month/year, e.g. 09/06/2025; US month/day order is "
+                "not accepted.")
+    if column.type == "month":
+        return ("must be a month written 2025-06", "Type the month as year-month, e.g. 2025-06.")
+    if column.type in ("count", "whole"):
+        return ("must be a whole number of 0 or more",
+                "Type the number of people or items, without text; leave it blank if it was "
+                "not recorded (blank is never read as zero).")
+    if column.type == "money":
+        return ("must be an amount in pounds of 0 or more, e.g. 250 or 249.99",
+                "Type the amount without text; leave it blank if not known.")
+    if column.type == "yesno":
+        return "must be yes or no", "Type yes or no."
+    if column.type == "enum":
+        return (f"must be one of: {', '.join(column.allowed)}",
+                f"Use one of the allowed values for {column.name} (see the template's "
+                "second sheet).")
+    return "is not valid", "Correct the value."
+
+
+@dataclass(frozen=True)
+class ValidationSql:
+    sql: str
+    params: dict[str, Any]
+
+
+def validation_sql(spec: Return, source: str, today: date) -> ValidationSql:
+    """SQL selecting every row of `source` (raw text) typed, with a list of its problems."""
+    params: dict[str, Any] = {"today": today, "not_recorded": list(NOT_RECORDED)}
+    normalised, typed, problems = [], [], []
+
+    def problem(condition: str, column: str, value: str, rule: str, fix: str) -> str:
+        i = len(params)
+        params[f"rule_{i}"], params[f"fix_{i}"] = rule, fix
+        return (f"case when {condition} then {{'column': '{column}', 'value': {value}, "
+                f"'rule': $rule_{i}, 'fix': $fix_{i}}} end")
+
+    for c in spec.columns:
+        text = f"n.{q('__n_' + c.name)}"
+        normalised.append(
+            f"case when lower(trim(r.{q(c.name)})) in (select unnest($not_recorded)) then null "
+            f"else nullif(trim(r.{q(c.name)}), '') end as {q('__n_' + c.name)}")
+        if c.type == "enum":
+            params[f"allowed_{c.name.replace('-', '_')}"] = list(c.allowed)
+        expression, broken = _typed(c, text)
+        typed.append(f"{expression} as {q(c.name)}")
+        raw_value = f"n.{q(c.name)}"
+        if c.required:
+            problems.append(problem(f"{text} is null", c.name, raw_value,
+                                    "is required and is blank or 'not recorded'",
+                                    f"Fill in {c.name}" + (f" ({c.meaning})." if c.meaning
+                                                           else ".")))
+        if broken:
+            rule, fix = _type_rule(c)
+            problems.append(problem(broken, c.name, raw_value, rule, fix))
+        if c.maximum is not None:
+            problems.append(problem(
+                f"({expression}) > {int(c.maximum)}", c.name, raw_value,
+                f"is more than {c.maximum:,}, the plausibility limit for one row",
+                "Check the number; if it is right, tell the pipeline's maintainers so the "
+                "limit can be raised."))
+    sql = f"""
+        with
+        normalised as (
+            select r.*, {', '.join(normalised)}
+            from {source} as r
+        ),
+        checked as (
+            select n._source_file, n._source_sha256, n._source_row, n.source_org,
+                   {', '.join(typed)},
+                   list_filter([{', '.join(problems)}], lambda x: x is not null) as problems
+            from normalised as n
+        )
+        select * from checked
+    """
+    if spec.rules:
+        rule_checks = [problem(f"coalesce({rule.broken_when}, false)", rule.column,
+                               f"c.{q(rule.column)}::varchar", rule.rule, rule.fix)
+                       for rule in spec.rules]
+        sql = f"""
+            with base as ({sql})
+            select c.* exclude (problems),
+                   list_concat(c.problems,
+                               list_filter([{', '.join(rule_checks)}], lambda x: x is not null))
+                       as problems
+            from base as c
+        """
+    used = {k: v for k, v in params.items() if re.search(rf"\${k}\b", sql)}
+    return ValidationSql(sql, used)
+
+
+@dataclass
+class StagingCounts:
+    rows_in: int
+    rows_loaded: int
+    rows_quarantined: int
+    rows_superseded: int
+
+
+def build_staging(con: duckdb.DuckDBPyConnection, spec: Return, current: Sequence[dict],
+                  today: date) -> StagingCounts:
+    """Rebuild staging.<kind>, its quarantine rows and file counts from the current files.
+
+    `current` lists the files now in the landing folder: dicts of file, sha256, first_seen.
+    For each organisation and financial year, rows come from the newest file covering it
+    (a corrected resubmission replaces the earlier one); duplicate keys among loaded rows are
+    quarantined after their first occurrence."""
+    ensure_tables(con, spec)
+    files = pa.table({
+        "file": [f["file"] for f in current],
+        "sha256": [f["sha256"] for f in current],
+        "first_seen": [f["first_seen"] for f in current],
+    }, schema=pa.schema([("file", pa.string()), ("sha256", pa.string()),
+                         ("first_seen", pa.timestamp("us"))]))
+    con.register("_current_files", files)
+    try:
+        return _build(con, spec, today)
+    finally:
+        con.unregister("_current_files")
+
+
+def _build(con: duckdb.DuckDBPyConnection, spec: Return, today: date) -> StagingCounts:
+    kind = spec.kind
+    source = (f"(select r.* from {raw_table(spec)} as r "
+              "where r._source_sha256 in (select sha256 from _current_files))")
+    check = validation_sql(spec, source, today)
+    period = q(spec.period_column)
+    key = [q(k) for k in spec.key]
+    con.execute(f"create or replace temp table _validated as {check.sql}", check.params)
+    # Financial year of each row, the newest file per organisation and year wins.
+    fy = (f"case when month({period}) >= 4 then year({period}) "
+          f"else year({period}) - 1 end")
+    con.execute(f"""
+        create or replace temp table _ranked as
+        with v as (
+            select v.*, {fy} as _fy, f.first_seen as _first_seen
+            from _validated as v
+            join _current_files as f on f.sha256 = v._source_sha256
+        ),
+        pairs as (
+            select distinct source_org, _fy, _source_sha256, _source_file, _first_seen
+            from v where _fy is not null
+        ),
+        winners as (
+            select source_org, _fy, _source_sha256 from (
+                select *, row_number() over (partition by source_org, _fy
+                                             order by _first_seen desc, _source_file desc) as rn
+                from pairs) where rn = 1
+        )
+        select v.*,
+               v._fy is not null and w._source_sha256 is null as _superseded
+        from v
+        left join winners as w using (source_org, _fy, _source_sha256)
+    """)
+    final = "_ranked"
+    if key:
+        final = "_keyed"
+        partition = ", ".join(["source_org", *key])
+        con.execute(f"""
+            create or replace temp table _keyed as
+            with k as (
+                select *,
+                       row_number() over (partition by {partition}
+                                          order by _first_seen, _source_file, _source_row) as _n,
+                       first(_source_row) over (partition by {partition}
+                                                order by _first_seen, _source_file,
+                                                         _source_row) as _first_row,
+                       first(_source_file) over (partition by {partition}
+                                                 order by _first_seen, _source_file,
+                                                          _source_row) as _first_file
+                from _ranked
+                where not _superseded and len(problems) = 0
+            )
+            select r.* exclude (problems),
+                   case when k._n > 1 then list_append(r.problems, {{
+                       'column': $key_column, 'value': r.{q(spec.key[-1])}::varchar,
+                       'rule': 'duplicates row ' || k._first_row || ' of ' || k._first_file
+                               || ' (' || $key_text || ' must be unique)',
+                       'fix': 'Remove the repeated row, or give it its own ' || $key_column
+                              || '.'}})
+                   else r.problems end as problems
+            from _ranked as r
+            left join k using (_source_sha256, _source_row)
+        """, {"key_column": spec.key[-1], "key_text": " + ".join(spec.key)})
+
+    names = ", ".join(q(n) for n in spec.names)
+    con.execute(f"""
+        create or replace table {staging_table(spec)} as
+        select source_org, {names}, _fy as financial_year,
+               _source_file, _source_sha256, _source_row
+        from {final}
+        where not _superseded and len(problems) = 0
+        order by source_org, _first_seen, _source_file, _source_row
+    """)
+    con.execute("delete from audit.quarantine where return_kind = ?", [kind])
+    con.execute(f"""
+        insert into audit.quarantine
+        select $kind, _source_file, _source_sha256, _source_row, p.column, p.value, p.rule,
+               p.fix, now()::timestamp
+        from (select *, unnest(problems) as p from {final} where not _superseded)
+        order by _source_file, _source_row
+    """, {"kind": kind})
+    con.execute("delete from audit.file_loads where return_kind = ?", [kind])
+    con.execute(f"""
+        insert into audit.file_loads
+        select $kind, _source_file, _source_sha256,
+               count(*)::integer,
+               (count(*) filter (where not _superseded and len(problems) = 0))::integer,
+               (count(*) filter (where not _superseded and len(problems) > 0))::integer,
+               (count(*) filter (where _superseded))::integer,
+               now()::timestamp
+        from {final} group by _source_file, _source_sha256
+    """, {"kind": kind})
+    totals = con.execute(f"""
+        select count(*),
+               count(*) filter (where not _superseded and len(problems) = 0),
+               count(*) filter (where not _superseded and len(problems) > 0),
+               count(*) filter (where _superseded)
+        from {final}
+    """).fetchall()[0]
+    for temp in ("_validated", "_ranked", "_keyed"):
+        con.execute(f"drop table if exists {temp}")
+    return StagingCounts(*(int(x) for x in totals))
+
+
+def check_return(read: ReadReturn, today: date) -> tuple[list[Problem], StagingCounts]:
+    """Validate one file on its own, in memory: what a refresh would quarantine."""
+    con = duckdb.connect()
+    try:
+        db.ensure_schemas(con)
+        load_raw(con, read, datetime.now())
+        counts = build_staging(con, read.spec, [{"file": read.source.name,
+                                                 "sha256": read.source.sha256,
+                                                 "first_seen": datetime.now()}], today)
+        rows = con.execute("select source_file, source_row, column_name, value, rule, fix "
+                           "from audit.quarantine order by source_row, column_name").fetchall()
+    finally:
+        con.close()
+    problems = [Problem(str(read.source.path), r[1], r[2], r[3], r[4], r[5]) for r in rows]
+    return problems, counts
+
+
+def record_landing(con: duckdb.DuckDBPyConnection, files: Sequence[Any]) -> None:
+    """Rewrite audit.landing_files from an inventory (sources.files.inventory)."""
+    first_by_sha: dict[str, str] = {}
+    rows = []
+    for f in files:
+        duplicate_of = first_by_sha.get(f.sha256)
+        first_by_sha.setdefault(f.sha256, f.path.name)
+        rows.append((str(f.path), f.path.name, f.sha256, f.kind, f.is_return, duplicate_of))
+    con.execute("delete from audit.landing_files")
+    if rows:
+        con.executemany("insert into audit.landing_files values (?, ?, ?, ?, ?, ?)", rows)
+
+
+def landing_returns(con: duckdb.DuckDBPyConnection, kind: str) -> list[tuple[str, str, str]]:
+    """(path, file name, sha256) of the distinct-content landing files of one return kind."""
+    return [tuple(r) for r in con.execute(
+        "select path, source_file, source_sha256 from audit.landing_files "
+        "where kind = ? and is_return and duplicate_of is null order by source_file",
+        [kind]).fetchall()]
+
+
+def current_files(con: duckdb.DuckDBPyConnection, kind: str, seen_at: datetime
+                  ) -> list[dict[str, Any]]:
+    """The kind's landing files with when each content was first seen (recorded now if new)."""
+    con.execute("""
+        insert into audit.file_history
+        select l.kind, l.source_file, l.source_sha256, $seen_at
+        from audit.landing_files as l
+        where l.kind = $kind and l.is_return and l.duplicate_of is null
+          and l.source_sha256 not in (select source_sha256 from audit.file_history
+                                      where return_kind = $kind)
+    """, {"kind": kind, "seen_at": seen_at})
+    rows = con.execute("""
+        select l.source_file, l.source_sha256, min(h.first_seen)
+        from audit.landing_files as l
+        join audit.file_history as h
+          on h.source_sha256 = l.source_sha256 and h.return_kind = l.kind
+        where l.kind = ? and l.is_return and l.duplicate_of is null
+        group by all order by all
+    """, [kind]).fetchall()
+    return [{"file": f, "sha256": s, "first_seen": t} for f, s, t in rows]
