@@ -47,7 +47,25 @@ def test_shipped_catalogue_loads():
 
 
 def _document() -> dict:
-    return yaml.safe_load(catalogue.CATALOGUE_PATH.read_text())
+    return catalogue.read_documents()
+
+
+def test_catalogue_d_files_add_indicators_and_ids_stay_unique(tmp_path):
+    frame = yaml.safe_load(catalogue.CATALOGUE_PATH.read_text())
+    first = dict(frame["indicators"][0])
+    (tmp_path / "frame.yaml").write_text(yaml.safe_dump(frame))
+    extra = tmp_path / "d"
+    extra.mkdir()
+    (extra / "a.yaml").write_text(yaml.safe_dump({"indicators": [{**first, "id": "extra_one"}]}))
+    merged = catalogue.read_documents(tmp_path / "frame.yaml", extra)
+    assert [i["id"] for i in merged["indicators"]][-1] == "extra_one"
+    catalogue.parse(merged)
+    (extra / "b.yaml").write_text(yaml.safe_dump({"indicators": [first]}))
+    with pytest.raises(catalogue.CatalogueError, match="used twice"):
+        catalogue.parse(catalogue.read_documents(tmp_path / "frame.yaml", extra))
+    (extra / "c.yaml").write_text(yaml.safe_dump({"commitments": {"C9": "x"}}))
+    with pytest.raises(catalogue.CatalogueError, match="only an `indicators:` list"):
+        catalogue.read_documents(tmp_path / "frame.yaml", extra)
 
 
 def test_catalogue_rejects_duplicate_id():

@@ -1,4 +1,9 @@
-"""Load and validate the indicator catalogue (warehouse/catalogue.yaml)."""
+"""Load and validate the indicator catalogue.
+
+`warehouse/catalogue.yaml` holds the frame (the 2026-31 commitments and the 2022-25 measures
+of success) and the census indicators; each domain adds its indicators in a file of its own
+under `warehouse/catalogue.d/` (same `indicators:` list format). The files are read in name
+order and validated as one catalogue: ids are unique across all of them."""
 
 from __future__ import annotations
 
@@ -13,6 +18,7 @@ from warehouse.db import SQL_DIR
 from warehouse.periods import PREFIX
 
 CATALOGUE_PATH = Path(__file__).parent / "catalogue.yaml"
+CATALOGUE_DIR = Path(__file__).parent / "catalogue.d"
 
 VALUE_TYPES = {"proportion", "rate", "count", "mean", "median", "score", "percentage"}
 POLARITIES = {"higher_is_better", "lower_is_better", "no_judgement"}
@@ -123,7 +129,25 @@ def parse(document: dict[str, Any]) -> Catalogue:
     return Catalogue(commitments, measures, tuple(indicators))
 
 
-@cache
-def load(path: Path = CATALOGUE_PATH) -> Catalogue:
+def read_documents(path: Path = CATALOGUE_PATH, extra_dir: Path | None = CATALOGUE_DIR
+                   ) -> dict[str, Any]:
+    """The frame file plus every `*.yaml` under `extra_dir`, as one document."""
     with path.open() as handle:
-        return parse(yaml.safe_load(handle))
+        document = yaml.safe_load(handle) or {}
+    indicators = list(document.get("indicators") or [])
+    if extra_dir is not None and extra_dir.is_dir():
+        for part in sorted(extra_dir.glob("*.yaml")):
+            with part.open() as handle:
+                extra = yaml.safe_load(handle) or {}
+            unexpected = set(extra) - {"indicators"}
+            if unexpected:
+                raise CatalogueError(f"{part.name}: only an `indicators:` list belongs here "
+                                     f"(found {sorted(unexpected)}); commitments and measures "
+                                     f"are defined once, in {path.name}")
+            indicators.extend(extra.get("indicators") or [])
+    return {**document, "indicators": indicators}
+
+
+@cache
+def load(path: Path = CATALOGUE_PATH, extra_dir: Path | None = CATALOGUE_DIR) -> Catalogue:
+    return parse(read_documents(path, extra_dir))

@@ -65,7 +65,8 @@ def run_indicator_sql(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> l
             if rec["indicator_id"] not in known:
                 raise IndicatorError(
                     f"warehouse/sql/{sql_name} returns indicator_id {rec['indicator_id']!r}, "
-                    "which the catalogue does not define; add an entry to catalogue.yaml")
+                    "which the catalogue does not define; add an entry to "
+                    "warehouse/catalogue.yaml or a file in warehouse/catalogue.d/")
         rows.extend(records)
     return rows
 
