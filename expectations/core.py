@@ -10,6 +10,9 @@ from typing import Any
 import duckdb
 
 SAMPLE_SIZE = 5
+# Which engine evaluates suites: "sql" (default: the declared expectations compiled to DuckDB
+# SQL, no row data leaves DuckDB) or "gx" (Great Expectations on a pandas frame, the reference).
+ENGINE_VARIABLE = "CARERS_EXPECTATIONS_ENGINE"
 
 
 @dataclass(frozen=True)
@@ -97,7 +100,33 @@ def _plain(value: Any) -> Any:
     return value.item() if hasattr(value, "item") else value
 
 
-def run_suite(con: duckdb.DuckDBPyConnection, suite: Suite) -> SuiteResult:
+def engine() -> str:
+    import os
+
+    value = os.environ.get(ENGINE_VARIABLE, "sql").strip().lower() or "sql"
+    if value not in ("sql", "gx"):
+        raise ValueError(f"{ENGINE_VARIABLE}={value!r}: use 'sql' (default) or 'gx'")
+    return value
+
+
+def run_suite(con: duckdb.DuckDBPyConnection, suite: Suite,
+              engine_name: str | None = None) -> SuiteResult:
+    """Evaluate a suite with the SQL engine (default) or GX (`CARERS_EXPECTATIONS_ENGINE=gx`).
+
+    A suite using an expectation the SQL engine does not know runs on GX, so every suite is
+    always evaluated by one engine or the other."""
+    chosen = engine_name or engine()
+    if chosen == "sql":
+        from expectations.sql_engine import UnsupportedExpectation, run_suite_sql
+
+        try:
+            return run_suite_sql(con, suite)
+        except UnsupportedExpectation:
+            pass
+    return run_suite_gx(con, suite)
+
+
+def run_suite_gx(con: duckdb.DuckDBPyConnection, suite: Suite) -> SuiteResult:
     import great_expectations as gx
 
     frame = con.sql(suite.query).to_arrow_table().to_pandas()
