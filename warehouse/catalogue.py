@@ -7,6 +7,7 @@ order and validated as one catalogue: ids are unique across all of them."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -19,6 +20,7 @@ from warehouse.periods import PREFIX
 
 CATALOGUE_PATH = Path(__file__).parent / "catalogue.yaml"
 CATALOGUE_DIR = Path(__file__).parent / "catalogue.d"
+EXTRA_VARIABLE = "CARERS_CATALOGUE_EXTRA"
 
 VALUE_TYPES = {"proportion", "rate", "count", "mean", "median", "score", "percentage"}
 POLARITIES = {"higher_is_better", "lower_is_better", "no_judgement"}
@@ -145,6 +147,12 @@ def read_documents(path: Path = CATALOGUE_PATH, extra_dir: Path | None = CATALOG
                                      f"(found {sorted(unexpected)}); commitments and measures "
                                      f"are defined once, in {path.name}")
             indicators.extend(extra.get("indicators") or [])
+    # A further folder of indicator files for one run (the benchmark's own indicators):
+    # CARERS_CATALOGUE_EXTRA=/path/to/dir. Unset in normal use.
+    for folder in filter(None, os.environ.get(EXTRA_VARIABLE, "").split(os.pathsep)):
+        for part in sorted(Path(folder).glob("*.yaml")):
+            with part.open() as handle:
+                indicators.extend((yaml.safe_load(handle) or {}).get("indicators") or [])
     return {**document, "indicators": indicators}
 
 
