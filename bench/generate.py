@@ -7,7 +7,7 @@ financial years (2020-21 to 2024-25):
     events.csv               --scale rows
     carer_assessments.csv    scale / 5 rows
     young_carers_support.csv scale / 10 rows
-and manifest.json with the exact number of planted bad rows per return, column and rule.
+under OUT/landing/ (the landing folder for a refresh), and OUT/manifest.json with the exact number of planted bad rows per return, column and rule.
 
 Rows are computed in DuckDB from the row number with an arithmetic hash (no random state), so
 the same scale and seed give byte-identical files on any machine. One bad row in every
@@ -217,7 +217,8 @@ BUILDERS = {"events": _events, "carer_assessments": _assessments,
 
 def generate(scale: int, seed: int, out: Path) -> dict:
     """Write the three returns and manifest.json under `out`; return the manifest."""
-    out.mkdir(parents=True, exist_ok=True)
+    landing = out / "landing"
+    landing.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect()
     try:
         con.execute("set preserve_insertion_order = true")
@@ -232,7 +233,7 @@ def generate(scale: int, seed: int, out: Path) -> dict:
                     f"select count(*) from g where i % {PERIOD} = {offset} and not unplanted"
                 ).fetchall()[0][0]
                 planted[f"{column}:{rule}"] = int(count)
-            path = out / f"{kind}.csv"
+            path = landing / f"{kind}.csv"
             con.execute(f"copy (select * exclude (i, unplanted) from g order by i) "
                         f"to '{path}' (header true)")
             manifest["returns"][kind] = {"file": path.name, "rows": n, "planted": planted,
