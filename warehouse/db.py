@@ -24,6 +24,19 @@ def table_for(asset_name: str) -> str:
     return f"marts.{asset_name}"
 
 
+DEFAULT_MEMORY_LIMIT = "1GB"
+
+
+def memory_limit() -> str:
+    import os
+    import re
+
+    value = os.environ.get("CARERS_DUCKDB_MEMORY", "").strip() or DEFAULT_MEMORY_LIMIT
+    if not re.fullmatch(r"\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)", value, re.IGNORECASE):
+        raise ValueError(f"CARERS_DUCKDB_MEMORY={value!r}: use a size such as 1GB or 1536MB")
+    return value
+
+
 @contextmanager
 def connect(path: Path | str, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
     path = Path(path)
@@ -31,6 +44,8 @@ def connect(path: Path | str, *, read_only: bool = False) -> Iterator[duckdb.Duc
         path.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(path), read_only=read_only)
     try:
+        # Bound DuckDB's memory (it spills to disk beyond this); CARERS_DUCKDB_MEMORY to change.
+        con.execute(f"set memory_limit = '{memory_limit()}'")
         if not read_only:
             ensure_schemas(con)
         yield con
