@@ -21,36 +21,57 @@ young as (
     from staging.young_carers_support
 ),
 
-district as (
-    select 'bench_events' as indicator_id, area_code, fy, count(*) as numerator,
-           null::double as denominator, any_value(_source_file) as source_file,
-           any_value(_source_sha256) as source_sha256, list(_source_row) as r
+-- Spreadsheet rows as ranges ('2-40, 42-90') per district and year, computed here so no row
+-- list reaches Python: consecutive rows share (row - rank), the gaps-and-islands method.
+islands as (
+    select 'events' as src, area_code, fy, _source_row,
+           _source_row - row_number() over (partition by area_code, fy order by _source_row)
+               as island
+    from events
+    union all
+    select 'assessments', area_code, fy, _source_row,
+           _source_row - row_number() over (partition by area_code, fy order by _source_row)
+    from assessments
+    union all
+    select 'young', area_code, fy, _source_row,
+           _source_row - row_number() over (partition by area_code, fy order by _source_row)
+    from young
+),
+
+row_ranges as (
+    select src, area_code, fy,
+           string_agg(case when lo = hi then lo::varchar else lo || '-' || hi end, ', '
+                      order by lo) as rows
+    from (select src, area_code, fy, island, min(_source_row) as lo, max(_source_row) as hi
+          from islands group by all)
+    group by all
+),
+
+aggregated as (
+    select 'bench_events' as indicator_id, 'events' as src, area_code, fy,
+           count(*) as numerator, null::double as denominator,
+           any_value(_source_file) as source_file, any_value(_source_sha256) as source_sha256
     from events group by all
     union all
-    select 'bench_carers_attending', area_code, fy, sum(carers_attending), null,
-           any_value(_source_file), any_value(_source_sha256), list(_source_row)
+    select 'bench_carers_attending', 'events', area_code, fy, sum(carers_attending), null,
+           any_value(_source_file), any_value(_source_sha256)
     from events group by all
     union all
-    select 'bench_assessments_completed_pct', area_code, fy, sum(completed), count(*),
-           any_value(_source_file), any_value(_source_sha256), list(_source_row)
+    select 'bench_assessments_completed_pct', 'assessments', area_code, fy, sum(completed),
+           count(*), any_value(_source_file), any_value(_source_sha256)
     from assessments group by all
     union all
-    select 'bench_young_carers_supported', area_code, fy,
+    select 'bench_young_carers_supported', 'young', area_code, fy,
            count(distinct case_ref) filter (where support_type in ('one_to_one', 'group')),
-           null, any_value(_source_file), any_value(_source_sha256), list(_source_row)
+           null, any_value(_source_file), any_value(_source_sha256)
     from young group by all
 ),
 
--- Spreadsheet rows as ranges ('2-40, 42-90'), computed here so no row list reaches Python.
 ranged as (
-    select d.* exclude (r),
-           (select string_agg(case when lo = hi then lo::varchar else lo || '-' || hi end,
-                              ', ' order by lo)
-            from (select min(x) as lo, max(x) as hi
-                  from (select x, x - row_number() over (order by x) as island
-                        from (select unnest(list_sort(d.r)) as x))
-                  group by island)) as rows
-    from district as d
+    select a.* exclude (src), r.rows
+    from aggregated as a
+    join row_ranges as r
+      on r.src = a.src and r.area_code = a.area_code and r.fy is not distinct from a.fy
 ),
 
 with_region as (
