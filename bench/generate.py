@@ -7,7 +7,8 @@ financial years (2020-21 to 2024-25):
     events.csv               --scale rows
     carer_assessments.csv    scale / 5 rows
     young_carers_support.csv scale / 10 rows
-under OUT/landing/ (the landing folder for a refresh), and OUT/manifest.json with the exact number of planted bad rows per return, column and rule.
+under OUT/landing/ (the landing folder for a refresh), and OUT/manifest.json with the exact
+number of planted bad rows per return, column and rule.
 
 Rows are computed in DuckDB from the row number with an arithmetic hash (no random state), so
 the same scale and seed give byte-identical files on any machine. One bad row in every

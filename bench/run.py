@@ -30,7 +30,7 @@ from typing import Any
 import duckdb
 import yaml
 
-from bench.generate import LOOKUP, generate
+from bench.generate import LOOKUP
 
 BENCH = Path(__file__).resolve().parent
 OUT = BENCH / "out"
@@ -44,15 +44,27 @@ def size_of(label: str) -> int:
     return SIZES[label] if label in SIZES else int(label.replace("_", ""))
 
 
+GNU_TIME = Path("/usr/bin/time")
+
+
 def _timed(command: list[str], env: dict[str, str], log: Path) -> tuple[float, int, int]:
-    """(wall seconds, peak RSS in bytes, exit code) of one child process."""
+    """(wall seconds, peak RSS in bytes, exit code) of one child process.
+
+    Peak memory comes from GNU time when it is there: a child's ru_maxrss also counts the
+    memory of the process that forked it (Linux keeps the high-water mark across exec), so
+    measuring from this process would add its own size to the figure."""
+    memory = log.with_suffix(".maxrss")
+    if GNU_TIME.exists():
+        command = [str(GNU_TIME), "-f", "%M", "-o", str(memory), *command]
     with log.open("w") as handle:
         start = time.perf_counter()
         process = subprocess.Popen(command, env=env, stdout=handle, stderr=subprocess.STDOUT)
         _, status, usage = os.wait4(process.pid, 0)
         wall = time.perf_counter() - start
-    process.returncode = os.waitstatus_to_exitcode(status)
-    return wall, usage.ru_maxrss * 1024, process.returncode
+    peak_kib = usage.ru_maxrss
+    if memory.exists():
+        peak_kib = int(memory.read_text().split()[-1])
+    return wall, peak_kib * 1024, os.waitstatus_to_exitcode(status)
 
 
 def baseline_script(landing: Path, today: date) -> str:
@@ -168,7 +180,11 @@ def bench_size(label: str, rows: int, seed: int, keep: bool) -> dict[str, Any]:
         manifest = json.loads(manifest_path.read_text())
     else:
         shutil.rmtree(data, ignore_errors=True)
-        manifest = generate(rows, seed, data)
+        # In a child process, so this process stays small while the measured ones run.
+        subprocess.run([sys.executable, "-m", "bench.generate", "--scale", str(rows),
+                        "--seed", str(seed), "--out", str(data)], check=True,
+                       stdout=subprocess.DEVNULL)
+        manifest = json.loads(manifest_path.read_text())
     runs = OUT / "runs" / label
     shutil.rmtree(runs, ignore_errors=True)
     runs.mkdir(parents=True)

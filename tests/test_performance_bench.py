@@ -27,7 +27,7 @@ def _digests(folder: Path) -> dict[str, str]:
 def test_generator_is_deterministic(tmp_path):
     first = generate(5000, 7, tmp_path / "a")
     second = generate(5000, 7, tmp_path / "b")
-    other = generate(5000, 8, tmp_path / "c")
+    generate(5000, 8, tmp_path / "c")
     assert first == second
     assert _digests(tmp_path / "a") == _digests(tmp_path / "b")
     assert _digests(tmp_path / "a") != _digests(tmp_path / "c")
