@@ -140,7 +140,6 @@ def compare(pipeline_db: Path, baseline_db: Path, manifest: dict) -> dict[str, A
                     "group by all").fetchall()
         a_c = a.sql("select return_kind, sum(rows_in), sum(rows_loaded), "
                     "sum(rows_quarantined) from audit.file_loads group by all").fetchall()
-        a_rules = a.sql("select return_kind, column_name, rule from audit.quarantine").fetchall()
     with duckdb.connect(str(baseline_db), read_only=True) as b:
         b_ind = b.sql(f"{select} from bench.indicator_values").fetchall()
         b_q = b.sql("select * from bench.quarantine").fetchall()
@@ -158,8 +157,6 @@ def compare(pipeline_db: Path, baseline_db: Path, manifest: dict) -> dict[str, A
         "quarantine_equals_planted": a_by_column == planted,
         "rows_quarantined": {k: int(q) for k, _, _, q in a_c},
         "rows_loaded": {k: int(lo) for k, _, lo, _ in a_c},
-        "rule_kinds": len({(k, c, r.split(" of ")[0] if r.startswith("duplicates") else r)
-                           for k, c, r in a_rules}),
     }
 
 

@@ -12,11 +12,20 @@ import pytest
 
 from bench import run as bench_run
 from bench.generate import PLANTED, generate
+from expectations import census
+from expectations.core import run_suite
+from expectations.returns import contract_suite
 from sources.files import SourceFile, sha256_of
+from sources.returns.contract import RETURNS
 from sources.returns.read import read_return
 from warehouse.returns import check_return
 
 TODAY = date(2026, 11, 23)
+
+
+def _summary(result) -> tuple:
+    return (result.rows, result.evaluated, result.success,
+            sorted((f.expectation, f.column, f.unexpected_count) for f in result.failures))
 
 
 def _digests(folder: Path) -> dict[str, str]:
@@ -76,13 +85,22 @@ def test_baseline_script_splits_into_statements(tmp_path):
 @pytest.mark.slow
 def test_small_benchmark_pipeline_equals_baseline(tmp_path, monkeypatch):
     monkeypatch.setattr(bench_run, "OUT", tmp_path)
-    result = bench_run.bench_size("10k", 10_000, 1, keep=False)
+    result = bench_run.bench_size("10k", 10_000, 1, keep=True)
     assert result["indicators_equal"], result["indicator_differences"]
     assert result["indicator_rows"] > 1000
     assert result["quarantine_equal"] and result["counts_equal"]
     assert result["quarantine_equals_planted"]
     assert result["rows_quarantined"] == {"events": 70, "carer_assessments": 10,
                                           "young_carers_support": 5}
+    # Every declared suite of the project gives the same verdicts on SQL and on GX here.
+    suites = [census.census_unpaid_care, census.census_band_sums,
+              census.districts_map_to_regions, census.area_shape,
+              *(contract_suite(spec) for spec in RETURNS.values())]
+    with duckdb.connect(str(tmp_path / "runs" / "10k" / "pipeline.duckdb")) as con:
+        for suite in suites:
+            sql, gx = (run_suite(con, suite, engine_name=e) for e in ("sql", "gx"))
+            assert not gx.errors, suite.name
+            assert _summary(sql) == _summary(gx), suite.name
 
 
 def test_compare_notices_a_difference(tmp_path):
