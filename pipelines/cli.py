@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import fcntl
 import os
 import subprocess
 import sys
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from pipelines.resources import DEFAULTS, PROJECT_ROOT, setting
-from warehouse import db
+from warehouse import db, health
+from warehouse.lock import BusyError, writer_lock
 
 EXIT_FAILED = 1
 EXIT_BUSY = 75  # EX_TEMPFAIL: another refresh holds the warehouse
@@ -35,37 +32,6 @@ def _use_project_instance() -> None:
     """One Dagster instance for CLI and UI: dagster.yaml in the project root."""
     os.environ.setdefault("DAGSTER_HOME", str(PROJECT_ROOT))
     os.chdir(os.environ["DAGSTER_HOME"])
-
-
-@contextmanager
-def writer_lock(warehouse: Path, wait: bool) -> Iterator[None]:
-    """Only one process writes the warehouse at a time (DuckDB allows one writer)."""
-    warehouse.parent.mkdir(parents=True, exist_ok=True)
-    lock_path = warehouse.with_name(warehouse.name + ".lock")
-    with lock_path.open("a+") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
-        except BlockingIOError:
-            handle.seek(0)
-            holder = handle.read().strip() or "another process"
-            raise BusyError(
-                f"Another refresh is writing {warehouse} ({holder}). Nothing was changed. "
-                "Wait for it to finish, or run `carers refresh --wait` to queue behind it."
-            ) from None
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"pid {os.getpid()} since {time.strftime('%Y-%m-%d %H:%M:%S')}")
-        handle.flush()
-        try:
-            yield
-        finally:
-            handle.seek(0)
-            handle.truncate()
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-class BusyError(RuntimeError):
-    pass
 
 
 def _root_cause(error: Any) -> Any:
@@ -162,8 +128,11 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     _use_project_instance()
     try:
         with writer_lock(setting("CARERS_WAREHOUSE"), wait=args.wait):
+            repaired = health.ensure_sound(setting("CARERS_WAREHOUSE"))
+            if repaired:
+                print(repaired, file=sys.stderr)
             result = run_refresh(log_level="DEBUG" if args.verbose else "WARNING")
-    except BusyError as exc:
+    except (BusyError, health.WarehouseBusy) as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_BUSY
     lines, ok = summarise(result)

@@ -13,7 +13,7 @@ import dagster as dg
 import duckdb
 
 from sources.files import EXAMPLES_DIR, PUBLIC_DIR
-from warehouse import db
+from warehouse import db, health, lock
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
@@ -52,6 +52,22 @@ class CarersResource(dg.ConfigurableResource):
     @property
     def public_dir(self) -> Path:
         return PUBLIC_DIR
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        """Every run that uses the warehouse holds the writer lock for its whole length, however
+        it was launched (re-entrant: `carers refresh` already holds it). A damaged warehouse
+        file is moved aside here, so the run rebuilds it from the raw inputs."""
+        lock.acquire(self.warehouse_path, wait=True)
+        try:
+            message = health.ensure_sound(self.warehouse_path)
+        except BaseException:
+            lock.release(self.warehouse_path)
+            raise
+        if message and context.log is not None:
+            context.log.warning(message)
+
+    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        lock.release(self.warehouse_path)
 
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:

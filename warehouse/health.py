@@ -1,0 +1,62 @@
+"""Is the live warehouse file sound? If not, move it aside (never delete it) so the run
+rebuilds the warehouse from the raw input files, and say so clearly.
+
+Every table in the live warehouse is rebuilt by a refresh from the files in the shipped data
+and the landing folder, so a corrupt file costs only the run history kept in its `audit`
+tables; the bad file is kept beside it for inspection.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+_LOCKED = ("could not set lock", "conflicting lock")
+
+
+class WarehouseBusy(RuntimeError):
+    """Another program (an analyst's session?) has the warehouse open for writing."""
+
+
+def problem_with(path: Path) -> str | None:
+    """None if the DuckDB file opens and answers a query, else DuckDB's complaint."""
+    if not path.exists():
+        return None
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error as exc:
+        if any(text in str(exc).lower() for text in _LOCKED):
+            raise WarehouseBusy(
+                f"{path} is open for writing in another program: {exc}. Close that session "
+                "(analysts: read the published copy, warehouse/publish/latest/published.duckdb)"
+                " and run again.") from exc
+        return f"{type(exc).__name__}: {exc}"
+    try:
+        con.execute("select count(*) from information_schema.tables").fetchall()
+        con.execute("select count(*) from duckdb_columns()").fetchall()
+    except duckdb.Error as exc:
+        return f"{type(exc).__name__}: {exc}"
+    finally:
+        con.close()
+    return None
+
+
+def ensure_sound(path: Path) -> str | None:
+    """Move a corrupt warehouse aside (with its write-ahead log); return a message saying what
+    was found and done, or None when the file is sound or absent. Call with the writer lock."""
+    path = Path(path)
+    problem = problem_with(path)
+    if problem is None:
+        return None
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    aside = path.with_name(f"{path.name}.corrupt-{stamp}")
+    path.rename(aside)
+    wal = path.with_name(path.name + ".wal")
+    if wal.exists():
+        wal.rename(aside.with_name(aside.name + ".wal"))
+    return (f"The warehouse file {path} is damaged and cannot be read ({problem.strip()}). "
+            f"It was moved aside to {aside} (kept, not deleted) and the warehouse is being "
+            "rebuilt from the raw input files. The published editions are not affected. "
+            "Nothing to do unless this recurs; if it does, check the disk.")
