@@ -8,6 +8,8 @@ import assets
 from assets.publish import published_edition_asset
 from pipelines.jobs import refresh_job
 from pipelines.resources import CarersResource
+from pipelines.schedules import monthly_refresh
+from pipelines.sensors import landing_sensor
 
 domain_assets = dg.load_assets_from_package_module(assets)
 
@@ -17,6 +19,8 @@ defs = dg.Definitions(
             published_edition_asset([key for a in domain_assets for key in a.keys])],
     asset_checks=dg.load_asset_checks_from_package_module(assets),
     jobs=[refresh_job],
+    schedules=[monthly_refresh],
+    sensors=[landing_sensor],
     resources={"carers": CarersResource()},
     # DuckDB allows one writing process, and in-process runs start in seconds (STACK-NOTES).
     executor=dg.in_process_executor,
