@@ -8,10 +8,12 @@ import subprocess
 import sys
 import textwrap
 
+import dagster as dg
 import duckdb
 import pandas as pd
 import pytest
 
+from pipelines.resources import CarersResource
 from warehouse import health, lock
 from warehouse.publish import (
     LATEST,
@@ -148,10 +150,6 @@ def test_leftovers_of_a_killed_publish_are_cleared_not_editions(tmp_path):
 
 
 def test_every_run_holds_the_writer_lock(tmp_path, monkeypatch):
-    import dagster as dg
-
-    from pipelines.resources import CarersResource
-
     wh = tmp_path / "w.duckdb"
     seen = []
 
