@@ -226,7 +226,8 @@ def _text(value: Any, symbol: str) -> str:
 def _notes(catalogue: pd.DataFrame, values: pd.DataFrame) -> pd.DataFrame:
     keep = ["indicator_id", "title", "definition", "numerator", "numerator_source",
             "denominator", "denominator_source", "caveats", "series_breaks", "disclosure"]
-    return catalogue[keep].fillna("").reset_index(drop=True)
+    return catalogue[keep].fillna("").reset_index(drop=True).rename(columns={
+        "numerator": "numerator_definition", "denominator": "denominator_definition"})
 
 
 def render(result: Answer, fmt: str) -> bytes:
@@ -284,9 +285,10 @@ def _markdown(result: Answer) -> str:
             d = row._asdict()
             lines.append("| " + " | ".join(_cell(d[c]) for c in shown if c != "indicator")
                          + " |")
-        lines += ["", f"- Numerator: {ind.numerator} ({ind.numerator_source})"]
-        if ind.denominator:
-            lines.append(f"- Denominator: {ind.denominator} ({ind.denominator_source})")
+        lines += ["", f"- Numerator: {ind.numerator_definition} ({ind.numerator_source})"]
+        if ind.denominator_definition:
+            lines.append(f"- Denominator: {ind.denominator_definition} "
+                         f"({ind.denominator_source})")
         if ind.caveats:
             lines.append(f"- Caveats: {ind.caveats}")
         if ind.series_breaks:
