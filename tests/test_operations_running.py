@@ -281,3 +281,46 @@ def test_instance_is_sqlite_in_project_by_default():
     assert "sqlite" in config["storage"]
     assert config["run_coordinator"]["config"]["max_concurrent_runs"] == 1
     assert dg.DagsterInstance  # the instance class the CLI loads from DAGSTER_HOME
+
+
+def readme_requests() -> list[list[str]]:
+    import re
+    import shlex
+    text = (PROJECT_ROOT / "README.md").read_text()
+    section = text.split("## Select Commission requests", 1)[1].split("\n## ", 1)[0]
+    return [shlex.split(line)[4:] for line in re.findall(r"^\s*(uv run carers request .+)$",
+                                                         section, re.MULTILINE)]
+
+
+def test_readme_worked_requests_run_as_written(tmp_path, baseline, monkeypatch, capsys):
+    from pipelines.cli import main
+    from warehouse import catalogue
+
+    requests = readme_requests()
+    assert len(requests) == 3
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("CARERS_PUBLISH", str(baseline.parent))
+    young_built = any(i.id == "young_carers_identified_per_1000"
+                      for i in catalogue.load().indicators)
+    for args in requests:
+        code = main(["request", *args])
+        captured = capsys.readouterr()
+        if "young_carers_identified_per_1000" in args and not young_built:
+            assert code == 2
+            assert "No indicator in this edition matches 'young_carers_identified_per_1000'" \
+                in captured.err
+            continue
+        assert code == 0, captured.err
+        if "--out" in args:
+            out = tmp_path / args[args.index("--out") + 1]
+            assert out.stat().st_size > 0
+        else:
+            assert "Rotherham" in captured.out and "England" in captured.out
+    sheets = pd.read_excel(tmp_path / "unpaid-care.xlsx", sheet_name=None)
+    figures = sheets["Figures"]
+    assert set(figures.indicator_id) == {"census_unpaid_care_pct", "census_unpaid_care_50h_pct"}
+    assert set(figures.area) == {"Rotherham", "Yorkshire and The Humber", "England"}
+    fifty = pd.read_csv(tmp_path / "50-hours.csv", comment="#")
+    rotherham = fifty[fifty.area == "Rotherham"].iloc[0]
+    assert (rotherham.numerator, rotherham.denominator) == (9312, 251162)
+    assert set(fifty.period.astype(str)) == {"2021"}
