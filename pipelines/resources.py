@@ -57,7 +57,12 @@ class CarersResource(dg.ConfigurableResource):
         """Every run that uses the warehouse holds the writer lock for its whole length, however
         it was launched (re-entrant: `carers refresh` already holds it). A damaged warehouse
         file is moved aside here, so the run rebuilds it from the raw inputs."""
-        lock.acquire(self.warehouse_path, wait=True)
+        try:
+            lock.acquire(self.warehouse_path, wait=False)
+        except lock.BusyError as busy:
+            if context.log is not None:
+                context.log.info(f"Waiting for the writer lock: {busy}")
+            lock.acquire(self.warehouse_path, wait=True)
         try:
             message = health.ensure_sound(self.warehouse_path)
         except BaseException:
