@@ -160,3 +160,47 @@ def test_every_run_holds_the_writer_lock(tmp_path, monkeypatch):
     result = dg.materialize([probe], resources={"carers": CarersResource(warehouse=str(wh))})
     assert result.success and seen == [True]
     assert not lock.holds(wh)  # released when the run ends
+
+
+def test_a_run_waits_while_another_process_writes(tmp_path):
+    """A run launched anywhere (UI, schedule, sensor) waits for a refresh in another process."""
+    import threading
+
+    wh = tmp_path / "w.duckdb"
+    ready = tmp_path / "ready"
+    child = _hold_lock_in_child(wh, ready)
+    _wait_for(ready, child)
+    steps = []
+
+    @dg.asset
+    def probe(carers: CarersResource) -> None:
+        steps.append(lock.holds(carers.warehouse_path))
+
+    (tmp_path / "dagster").mkdir()
+    instance = dg.DagsterInstance.local_temp(str(tmp_path / "dagster"))
+    outcome = {}
+
+    def launch():
+        outcome["result"] = dg.materialize(
+            [probe], instance=instance, tags={"carers/trigger": "landing_sensor"},
+            resources={"carers": CarersResource(warehouse=str(wh))})
+
+    runner = threading.Thread(target=launch)
+    runner.start()
+    try:
+        def waiting_logged():
+            import sqlalchemy.exc
+            try:
+                return any("Waiting for the writer lock" in (e.user_message or "")
+                           for run in instance.get_runs() for e in instance.all_logs(run.run_id))
+            except sqlalchemy.exc.OperationalError:  # sqlite busy: the run is writing; look again
+                return False
+        while not waiting_logged():
+            assert runner.is_alive(), outcome
+            os.sched_yield()
+        assert steps == []  # nothing ran while the other process held the lock
+    finally:
+        child.stdin.close()
+        child.wait()
+    runner.join()
+    assert outcome["result"].success and steps == [True]
