@@ -132,10 +132,11 @@ def cmd_refresh(args: argparse.Namespace) -> int:
             if repaired:
                 print(repaired, file=sys.stderr)
             result = run_refresh(log_level="DEBUG" if args.verbose else "WARNING")
+            # Still under the lock: the load report reads the warehouse this run wrote.
+            lines, ok = summarise(result)
     except (BusyError, health.WarehouseBusy) as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_BUSY
-    lines, ok = summarise(result)
     print("\n".join(lines))
     return 0 if ok else EXIT_FAILED
 
