@@ -86,15 +86,20 @@ def test_sound_and_missing_warehouse_left_alone(tmp_path):
     assert wh.exists()
 
 
-@pytest.mark.parametrize("damage", ["truncate", "garbage"])
+@pytest.mark.parametrize("damage", ["truncate", "garbage", "bad block"])
 def test_damaged_warehouse_moved_aside_not_deleted(tmp_path, damage):
     wh = tmp_path / "w.duckdb"
     con = duckdb.connect(str(wh))
-    con.execute("create table t as select range as x from range(100000)")
+    # Values that do not compress, so most blocks of the file hold table data.
+    con.execute("create table t as select hash(range) as x from range(400000)")
     con.close()
     data = wh.read_bytes()
     if damage == "truncate":
         wh.write_bytes(data[: len(data) // 3])
+    elif damage == "bad block":  # the file opens and its size is right; one block is not
+        with wh.open("r+b") as handle:
+            handle.seek(len(data) // 2)
+            handle.write(bytes(range(256)) * 16)
     else:
         wh.write_bytes(b"this is not a database" * 500)
     damaged = wh.read_bytes()
