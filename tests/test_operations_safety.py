@@ -209,3 +209,18 @@ def test_a_run_waits_while_another_process_writes(tmp_path):
         child.wait()
     runner.join()
     assert outcome["result"].success and steps == [True]
+
+
+def test_editions_command_lists_newest_first_and_marks_latest(tmp_path, capsys):
+    from pipelines.cli import main
+
+    root = tmp_path / "publish"
+    assert main(["editions", "--publish", str(root)]) == 0
+    assert "No editions" in capsys.readouterr().out
+    publish_edition(root, "20260101T000000Z-aaaa", _tables(2), {"run_id": "a"})
+    publish_edition(root, "20260201T000000Z-bbbb", _tables(3), {"run_id": "b"})
+    assert main(["editions", "--publish", str(root)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("20260201T000000Z-bbbb") and lines[0].endswith("<- latest")
+    assert lines[1].startswith("20260101T000000Z-aaaa") and "latest" not in lines[1]
+    assert "3 indicator values" in lines[0]
