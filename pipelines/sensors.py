@@ -64,12 +64,16 @@ def evaluate(landing: Path, cursor: str | None) -> tuple[dg.RunRequest | dg.Skip
     now = look(landing)
     new_state = {"look": now, "requested": state.get("requested")}
     changing = sorted(n for n, (_, sha) in now.items() if sha is None)
-    if changing or previous is None or previous != now:
+    if previous is None and not changing:
+        reason = (f"First look at landing folder {landing} ({len(now)} file(s)): a refresh is "
+                  "requested at the next look if nothing has changed by then.")
+        return dg.SkipReason(reason), json.dumps(new_state, sort_keys=True)
+    if changing or previous != now:
         moved = changing or _differences(previous or {}, now)
         shown = ", ".join(moved[:5]) + (f" and {len(moved) - 5} more" if len(moved) > 5 else "")
-        reason = (f"Landing folder {landing}: {shown or 'first look'} changed since the last "
-                  "look; waiting for the next look to be sure every file is completely "
-                  "written before refreshing.")
+        reason = (f"Landing folder {landing}: {shown} changed since the last look; waiting "
+                  "for the next look to be sure every file is completely written before "
+                  "refreshing.")
         return dg.SkipReason(reason), json.dumps(new_state, sort_keys=True)
     current = fingerprint(now)
     if current == state.get("requested"):

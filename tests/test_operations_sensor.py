@@ -26,7 +26,7 @@ def test_new_file_requested_only_after_two_identical_looks(tmp_path):
     (tmp_path / "return.csv").write_text(HEADER + "1,2\n")
     first, cursor = tick(tmp_path, None)
     assert isinstance(first, dg.SkipReason)
-    assert "waiting for the next look" in first.skip_message
+    assert "First look" in first.skip_message and "1 file(s)" in first.skip_message
     second, cursor = tick(tmp_path, cursor)
     assert isinstance(second, dg.RunRequest)
     assert second.tags["carers/trigger"] == "landing_sensor"
