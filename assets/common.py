@@ -132,6 +132,7 @@ def return_assets(kind: str, group: str, staging_deps: Sequence[str] = ()
                 con, returns_db.staging_table(spec),
                 rows_in=counts.rows_in, rows_loaded=counts.rows_loaded,
                 rows_quarantined=counts.rows_quarantined, rows_superseded=counts.rows_superseded,
+                cross_rules_skipped=dg.MetadataValue.json(counts.skipped_rules),
                 quarantine=dg.MetadataValue.md(db.preview_markdown(
                     con, "audit.quarantine", 20, where=f"return_kind = '{kind}'")))
 

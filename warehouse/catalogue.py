@@ -22,7 +22,8 @@ CATALOGUE_PATH = Path(__file__).parent / "catalogue.yaml"
 CATALOGUE_DIR = Path(__file__).parent / "catalogue.d"
 EXTRA_VARIABLE = "CARERS_CATALOGUE_EXTRA"
 
-VALUE_TYPES = {"proportion", "rate", "count", "mean", "median", "score", "percentage"}
+VALUE_TYPES = {"proportion", "rate", "count", "mean", "median", "score", "percentage",
+               "percentile"}  # percentile: e.g. a 90th percentile waiting time
 POLARITIES = {"higher_is_better", "lower_is_better", "no_judgement"}
 DISCLOSURE = {"people", "none"}
 REQUIRED = ("id", "title", "definition", "rationale", "unit", "value_type", "polarity",

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -249,6 +249,58 @@ class StagingCounts:
     rows_loaded: int
     rows_quarantined: int
     rows_superseded: int
+    skipped_rules: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class CrossRule:
+    """A rule that needs another return's staged table: `broken_when` is a SQL condition on
+    the row (alias v) that may read `requires`. When that table does not exist the rule is
+    skipped, and the skip is reported with the staging counts."""
+
+    name: str
+    column: str
+    requires: str
+    broken_when: str
+    rule: str
+    fix: str
+
+
+CROSS_RULES: dict[str, tuple[CrossRule, ...]] = {
+    "grant_outcomes": (
+        CrossRule("grant_was_awarded", "grant_id", "staging.grant_awards",
+                  "v.grant_id is not null and not exists (select 1 from staging.grant_awards "
+                  "as a where a.grant_id = v.grant_id and a.decision = 'awarded')",
+                  "no awarded grant has this grant_id in the grant_awards return",
+                  "Check the grant_id against the award letter; if the award is missing, "
+                  "send the corrected grant_awards return first."),
+    ),
+}
+
+
+def _table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    schema, table = name.split(".")
+    return bool(con.execute("select count(*) from information_schema.tables "
+                            "where table_schema = ? and table_name = ?",
+                            [schema, table]).fetchone()[0])
+
+
+def apply_cross_rules(con: duckdb.DuckDBPyConnection, kind: str, table: str = "_validated"
+                      ) -> list[str]:
+    """Add cross-return problems to the validated rows; the skipped rules, with why."""
+    skipped = []
+    for rule in CROSS_RULES.get(kind, ()):
+        if not _table_exists(con, rule.requires):
+            skipped.append(f"{rule.name}: skipped because {rule.requires} does not exist "
+                           f"(no such return loaded yet)")
+            continue
+        con.execute(f"""
+            update {table} as v set problems = list_append(v.problems, {{
+                'column': $column, 'value': v.{q(rule.column)}::varchar,
+                'rule': $rule, 'fix': $fix}})
+            where {rule.broken_when}
+        """, {"column": rule.column, "rule": rule.rule, "fix": rule.fix})
+    return skipped
 
 
 def build_staging(con: duckdb.DuckDBPyConnection, spec: Return, current: Sequence[dict],
@@ -281,6 +333,7 @@ def _build(con: duckdb.DuckDBPyConnection, spec: Return, today: date) -> Staging
     period = q(spec.period_column)
     key = [q(k) for k in spec.key]
     con.execute(f"create or replace temp table _validated as {check.sql}", check.params)
+    skipped_rules = apply_cross_rules(con, kind)
     # Financial year of each row, the newest file per organisation and year wins.
     fy = (f"case when month({period}) >= 4 then year({period}) "
           f"else year({period}) - 1 end")
@@ -374,7 +427,7 @@ def _build(con: duckdb.DuckDBPyConnection, spec: Return, today: date) -> Staging
     """).fetchall()[0]
     for temp in ("_validated", "_ranked", "_keyed"):
         con.execute(f"drop table if exists {temp}")
-    return StagingCounts(*(int(x) for x in totals))
+    return StagingCounts(*(int(x) for x in totals), skipped_rules=skipped_rules)
 
 
 def check_return(read: ReadReturn, today: date) -> tuple[list[Problem], StagingCounts]:

@@ -1,0 +1,111 @@
+-- Grants (local returns): the small-grants programme and the 2020 COVID carers grant from
+-- grant_awards, and outcomes from the monitoring returns (grant_outcomes) of awarded grants.
+-- Programmes are told apart by name: small_grants_* and covid_carers_grant_*.
+with
+
+aw as (
+    select *, 'FY' || financial_year as period_id,
+           {'f': _source_file, 's': _source_sha256, 'r': _source_row} as ref,
+           case when programme like 'small_grants%' then 'small'
+                when programme like 'covid_carers_grant%' then 'covid' end as scheme
+    from staging.grant_awards
+),
+
+-- Outcomes are dated by the award's financial year, so a programme's results sit with it.
+oc as (
+    select o.*, a.period_id, a.scheme,
+           {'f': o._source_file, 's': o._source_sha256, 'r': o._source_row} as ref
+    from staging.grant_outcomes as o
+    join (select distinct on (grant_id) grant_id, period_id, scheme from aw
+          where decision = 'awarded') as a using (grant_id)
+),
+
+wellbeing as (
+    select period_id, scheme, ref, respondents, d.breakdown, d.improved
+    from oc,
+    lateral (select unnest(['physical', 'social', 'mental', 'emotional']) as breakdown,
+                    unnest([improved_physical, improved_social, improved_mental,
+                            improved_emotional]) as improved) as d
+    where respondents > 0
+),
+
+measures as (
+    select 'small_grants_applications' as indicator_id, period_id, 'all' as breakdown,
+           count(*)::double as numerator, null::double as denominator, null::double as value,
+           list(ref) as refs
+    from aw where scheme = 'small' group by period_id
+    union all
+    select 'small_grants_applications', period_id, decision, count(*), null, null, list(ref)
+    from aw where scheme = 'small' group by period_id, decision
+    union all
+    select 'small_grants_awards', period_id, 'all', count(*), null, null, list(ref)
+    from aw where scheme = 'small' and decision = 'awarded' group by period_id
+    union all
+    select 'small_grants_organisations_funded', period_id, 'all',
+           count(distinct applicant), null, null, list(ref)
+    from aw where scheme = 'small' and decision = 'awarded'
+         and applicant_type = 'organisation' group by period_id
+    union all
+    select 'small_grants_organisations_funded', period_id, coalesce(focus, 'not recorded'),
+           count(distinct applicant), null, null, list(ref)
+    from aw where scheme = 'small' and decision = 'awarded'
+         and applicant_type = 'organisation' group by period_id, focus
+    union all
+    select 'small_grants_amount_requested_gbp', period_id, 'all', null, null,
+           sum(amount_requested_gbp), list(ref)
+    from aw where scheme = 'small' and amount_requested_gbp is not null group by period_id
+    union all
+    select 'small_grants_amount_awarded_gbp', period_id, 'all', null, null,
+           sum(amount_awarded_gbp), list(ref)
+    from aw where scheme = 'small' and decision = 'awarded' group by period_id
+    union all
+    select 'small_grants_beneficiaries', period_id, 'all', sum(beneficiaries), null, null,
+           list(ref)
+    from oc where scheme = 'small' group by period_id
+    union all
+    select 'covid_grant_applications', period_id, 'all', count(*), null, null, list(ref)
+    from aw where scheme = 'covid' group by period_id
+    union all
+    select 'covid_grant_awards', period_id, 'all', count(*), null, null, list(ref)
+    from aw where scheme = 'covid' and decision = 'awarded' group by period_id
+    union all
+    select 'covid_grant_ineligible', period_id, 'all', count(*), null, null, list(ref)
+    from aw where scheme = 'covid' and decision = 'ineligible' group by period_id
+    union all
+    select 'covid_grant_amount_awarded_gbp', period_id, 'all', null, null,
+           sum(amount_awarded_gbp), list(ref)
+    from aw where scheme = 'covid' and decision = 'awarded' group by period_id
+    union all
+    select 'covid_grant_requests_under_250_pct', period_id, 'all',
+           count(*) filter (where amount_requested_gbp < 250), count(*), null, list(ref)
+    from aw where scheme = 'covid' and amount_requested_gbp is not null group by period_id
+    union all
+    select 'grant_outcome_improved_wellbeing_pct', period_id, breakdown, sum(improved),
+           sum(respondents), null, list(ref)
+    from wellbeing where improved is not null group by period_id, breakdown
+    union all
+    select 'grant_case_studies', period_id, 'all', null, null, sum(case_studies), list(ref)
+    from oc where case_studies is not null group by period_id
+),
+
+refs as (
+    select indicator_id, period_id, breakdown, unnest(refs) as ref from measures
+),
+
+per_file as (
+    select indicator_id, period_id, breakdown, ref.f as file, ref.s as sha256,
+           list_sort(list_distinct(list(ref.r))) as rows
+    from refs group by all
+),
+
+sources as (
+    select indicator_id, period_id, breakdown,
+           list({'file': file, 'sha256': sha256, 'rows': rows} order by file) as sources
+    from per_file group by all
+)
+
+select m.indicator_id, 'E08000018' as area_code, m.period_id, m.breakdown,
+       m.numerator::double as numerator, m.denominator::double as denominator,
+       m.value::double as value, s.sources
+from measures as m
+left join sources as s using (indicator_id, period_id, breakdown)
