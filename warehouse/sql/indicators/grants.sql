@@ -66,9 +66,8 @@ measures as (
     select 'covid_grant_applications', period_id, 'all', count(*), null, null, list(ref)
     from aw where scheme = 'covid' group by period_id
     union all
-    select 'covid_grant_awards', period_id, 'all', count(*), null, null, list(ref)
-    from aw where scheme = 'covid' and decision = 'awarded' group by period_id
-    union all
+    -- No separate count of COVID awards: applications less awards would give away the
+    -- suppressed count of ineligible applicants (4, published as [c]).
     select 'covid_grant_ineligible', period_id, 'all', count(*), null, null, list(ref)
     from aw where scheme = 'covid' and decision = 'ineligible' group by period_id
     union all
