@@ -72,6 +72,9 @@ def test_malformed_return_loads_good_rows_and_quarantines_each_bad_one(tmp_path,
     assert {(p.row, p.column) for p in problems} == expected
     for p in problems:
         assert p.file == str(path) and p.rule and p.fix
+        # the value as sent is shown (None only where the cell was blank)
+        sent = rows[p.row - 2].split(",")[header.split(",").index(p.column)]
+        assert p.value == (sent or None)
     assert path.read_bytes() == before  # input files are never modified
 
 
@@ -151,3 +154,28 @@ def test_waiting_times_on_a_hand_worked_fixture_count_those_still_waiting(tmp_pa
     assert rows[("carer_assessment_wait_days_median", "FY2025", "all")]["value"] == 29
     sources = rows[("carer_assessment_wait_days_median", "FY2024", "all")]["sources"]
     assert sources[0]["rows"] == [2, 3, 4, 5, 6, 7]
+
+
+NAMED_IDS = """newsletter_editions newsletter_subscribers newsletter_subscriber_growth
+newsletter_open_rate newsletter_click_rate web_page_views_monthly_mean web_users_monthly_mean
+information_pack_requests small_grants_applications small_grants_awards
+small_grants_organisations_funded small_grants_beneficiaries small_grants_amount_awarded_gbp
+covid_grant_applications covid_grant_ineligible covid_grant_amount_awarded_gbp
+grant_outcome_improved_wellbeing_pct grant_case_studies carer_assessments_requested
+carer_assessments_completed carer_assessment_wait_days_median carer_assessment_wait_days_p90
+carer_assessment_outcomes carer_needs_met_at_review_pct""".split()
+
+
+def test_catalogue_files_define_every_named_indicator_explicitly():
+    import yaml
+
+    folder = Path(__file__).parents[1] / "warehouse" / "catalogue.d"
+    entries = {}
+    for name in ("reach", "grants", "assessments"):
+        for ind in yaml.safe_load((folder / f"{name}.yaml").read_text())["indicators"]:
+            entries[ind["id"]] = ind
+    assert set(NAMED_IDS) <= set(entries)
+    for ind in entries.values():
+        assert "denominator" in ind and "series_breaks" in ind, ind["id"]
+        assert ind["caveats"] and ind["commitments"], ind["id"]
+        assert isinstance(ind["measures"], list), ind["id"]
