@@ -156,7 +156,17 @@ def test_waiting_times_on_a_hand_worked_fixture_count_those_still_waiting(tmp_pa
     assert sources[0]["rows"] == [2, 3, 4, 5, 6, 7]
 
 
-NAMED_IDS = ["newsletter_editions", "newsletter_subscribers", "newsletter_subscriber_growth", "newsletter_open_rate", "newsletter_click_rate", "web_page_views_monthly_mean", "web_users_monthly_mean", "information_pack_requests", "small_grants_applications", "small_grants_awards", "small_grants_organisations_funded", "small_grants_beneficiaries", "small_grants_amount_awarded_gbp", "covid_grant_applications", "covid_grant_ineligible", "covid_grant_amount_awarded_gbp", "grant_outcome_improved_wellbeing_pct", "grant_case_studies", "carer_assessments_requested", "carer_assessments_completed", "carer_assessment_wait_days_median", "carer_assessment_wait_days_p90", "carer_assessment_outcomes", "carer_needs_met_at_review_pct"]
+NAMED_IDS = [
+    "newsletter_editions", "newsletter_subscribers", "newsletter_subscriber_growth",
+    "newsletter_open_rate", "newsletter_click_rate", "web_page_views_monthly_mean",
+    "web_users_monthly_mean", "information_pack_requests", "small_grants_applications",
+    "small_grants_awards", "small_grants_organisations_funded", "small_grants_beneficiaries",
+    "small_grants_amount_awarded_gbp", "covid_grant_applications", "covid_grant_ineligible",
+    "covid_grant_amount_awarded_gbp", "grant_outcome_improved_wellbeing_pct",
+    "grant_case_studies", "carer_assessments_requested", "carer_assessments_completed",
+    "carer_assessment_wait_days_median", "carer_assessment_wait_days_p90",
+    "carer_assessment_outcomes", "carer_needs_met_at_review_pct",
+]
 
 
 def test_catalogue_files_define_every_named_indicator_explicitly():
