@@ -14,6 +14,7 @@ from sources.files import SourceFile, sha256_of
 from sources.returns.read import read_return
 from warehouse import db
 from warehouse.db import read_sql
+from warehouse.indicators import sources_from_refs
 from warehouse.returns import build_staging, check_return, load_raw
 
 TODAY = dt.date(2026, 11, 23)
@@ -152,8 +153,18 @@ def test_waiting_times_on_a_hand_worked_fixture_count_those_still_waiting(tmp_pa
     assert rows[("carer_assessments_completed", "FY2025", "all")]["numerator"] == 2
     # The year not yet over (FY2025) is measured at the latest date in the data, 30 June 2025.
     assert rows[("carer_assessment_wait_days_median", "FY2025", "all")]["value"] == 29
-    sources = rows[("carer_assessment_wait_days_median", "FY2024", "all")]["sources"]
+    median = rows[("carer_assessment_wait_days_median", "FY2024", "all")]
+    sources = sources_from_refs(median["refs"])
     assert sources[0]["rows"] == [2, 3, 4, 5, 6, 7]
+
+
+def test_refs_are_regrouped_into_one_source_per_file_with_sorted_distinct_rows():
+    refs = [{"f": "b.csv", "s": "2", "r": 9}, {"f": "a.csv", "s": "1", "r": 7},
+            {"f": "a.csv", "s": "1", "r": 3}, {"f": "a.csv", "s": "1", "r": 7}]
+    assert sources_from_refs(refs) == [
+        {"file": "a.csv", "sha256": "1", "rows": [3, 7]},
+        {"file": "b.csv", "sha256": "2", "rows": [9]},
+    ]
 
 
 NAMED_IDS = [

@@ -55,6 +55,18 @@ def compress_rows(rows: Iterable[int] | str | None) -> str:
     return ", ".join(ranges)
 
 
+def sources_from_refs(refs: list[dict]) -> list[dict]:
+    """Group an indicator row's staged-row references ({f: file, s: sha256, r: row}) into
+    its sources: one entry per file, with that file's rows sorted and distinct.
+
+    Indicator SQL may return `refs` (one reference per row it read) instead of `sources`."""
+    rows_by_file: dict[tuple[str, str], set[int]] = {}
+    for ref in refs:
+        rows_by_file.setdefault((ref["f"], ref["s"]), set()).add(ref["r"])
+    return [{"file": f, "sha256": sha, "rows": sorted(rows)}
+            for (f, sha), rows in sorted(rows_by_file.items())]
+
+
 def run_indicator_sql(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> list[dict]:
     rows: list[dict] = []
     known = {i.id for i in catalogue.indicators}
@@ -62,6 +74,8 @@ def run_indicator_sql(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> l
         sql = read_sql(sql_name.removesuffix(".sql"))
         records = con.sql(sql).to_arrow_table().to_pylist()
         for rec in records:
+            if "refs" in rec:
+                rec["sources"] = sources_from_refs(rec.pop("refs") or [])
             if rec["indicator_id"] not in known:
                 raise IndicatorError(
                     f"warehouse/sql/{sql_name} returns indicator_id {rec['indicator_id']!r}, "

@@ -85,26 +85,11 @@ measures as (
     union all
     select 'grant_case_studies', period_id, 'all', null, null, sum(case_studies), list(ref)
     from oc where case_studies is not null group by period_id
-),
-
-refs as (
-    select indicator_id, period_id, breakdown, unnest(refs) as ref from measures
-),
-
-per_file as (
-    select indicator_id, period_id, breakdown, ref.f as file, ref.s as sha256,
-           list_sort(list_distinct(list(ref.r))) as rows
-    from refs group by all
-),
-
-sources as (
-    select indicator_id, period_id, breakdown,
-           list({'file': file, 'sha256': sha256, 'rows': rows} order by file) as sources
-    from per_file group by all
 )
 
-select m.indicator_id, 'E08000018' as area_code, m.period_id, m.breakdown,
-       m.numerator::double as numerator, m.denominator::double as denominator,
-       m.value::double as value, s.sources
-from measures as m
-left join sources as s using (indicator_id, period_id, breakdown)
+-- `refs` (one {f, s, r} per staged row used) is regrouped into per-file sources by
+-- warehouse/indicators.py, the same for every return-based indicator file.
+select indicator_id, 'E08000018' as area_code, period_id, breakdown,
+       numerator::double as numerator, denominator::double as denominator,
+       value::double as value, refs
+from measures

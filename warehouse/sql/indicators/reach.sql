@@ -1,6 +1,6 @@
 -- Reach (local returns): newsletter editions, subscribers and engagement, carers web pages,
 -- information pack requests. One row per indicator, financial year and breakdown; each row's
--- `refs` lists the staged rows it is made from, regrouped at the end into per-file sources.
+-- `refs` lists the staged rows it is made from.
 with
 
 nl as (
@@ -70,26 +70,11 @@ measures as (
     select 'information_pack_requests', period_id, channel, sum(pack_requests), null,
            sum(pack_requests), list(ref)
     from info group by period_id, channel
-),
-
-refs as (
-    select indicator_id, period_id, breakdown, unnest(refs) as ref from measures
-),
-
-per_file as (
-    select indicator_id, period_id, breakdown, ref.f as file, ref.s as sha256,
-           list_sort(list_distinct(list(ref.r))) as rows
-    from refs group by all
-),
-
-sources as (
-    select indicator_id, period_id, breakdown,
-           list({'file': file, 'sha256': sha256, 'rows': rows} order by file) as sources
-    from per_file group by all
 )
 
-select m.indicator_id, 'E08000018' as area_code, m.period_id, m.breakdown,
-       m.numerator::double as numerator, m.denominator::double as denominator,
-       m.value::double as value, s.sources
-from measures as m
-left join sources as s using (indicator_id, period_id, breakdown)
+-- `refs` (one {f, s, r} per staged row used) is regrouped into per-file sources by
+-- warehouse/indicators.py, the same for every return-based indicator file.
+select indicator_id, 'E08000018' as area_code, period_id, breakdown,
+       numerator::double as numerator, denominator::double as denominator,
+       value::double as value, refs
+from measures
