@@ -18,6 +18,14 @@ KIND_PATTERNS: dict[str, tuple[str, ...]] = {
     "census_qs301_la": ("*qs301*.csv",),
     "lookup_lad11_lad21": ("*lad2011*lad2021*.csv",),
     "lookup_lad_region": ("*lad*rgn*.csv",),
+    "dfe_young_carers": ("*dfe*young*carer*.csv", "*spc*young*carer*.csv",
+                         "*schools*pupils*young*carer*.csv"),
+}
+
+# National tables a CSV's header row also announces, whatever the file is called (a DfE
+# download keeps its own name): kind -> columns that must all be in the first row.
+HEADER_KINDS: dict[str, tuple[str, ...]] = {
+    "dfe_young_carers": ("time_period", "geographic_level", "young_carer", "number_of_pupils"),
 }
 
 
@@ -45,6 +53,23 @@ def kind_of(path: Path) -> str | None:
     name = path.name.lower()
     for kind, patterns in KIND_PATTERNS.items():
         if any(fnmatch.fnmatch(name, p) for p in patterns):
+            return kind
+    return kind_from_header(path)
+
+
+def kind_from_header(path: Path) -> str | None:
+    """The national table a CSV's first row announces (HEADER_KINDS), or None."""
+    if path.suffix.lower() != ".csv":
+        return None
+    try:
+        with path.open("rb") as handle:
+            first = handle.read(65536).split(b"\n", 1)[0]
+    except OSError:
+        return None
+    text = first.decode("utf-8-sig", errors="replace")
+    names = {c.strip().strip('"').strip().lower() for c in text.split(",")}
+    for kind, columns in HEADER_KINDS.items():
+        if set(columns) <= names:
             return kind
     return None
 

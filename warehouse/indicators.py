@@ -147,7 +147,11 @@ def compute(con: duckdb.DuckDBPyConnection, catalogue: Catalogue
             "indicator_id": ind.id, "indicator_title": ind.title,
             "area_code": rec["area_code"], "area_name": area.get("area_name", rec.get("area_name")),
             "area_level": area.get("area_level", rec.get("area_level")),
-            "is_sum_of_districts": bool(area.get("is_sum_of_districts", False)),
+            # An indicator whose England and region rows are the publisher's own totals
+            # (not sums of districts) says so by returning is_sum_of_districts = false.
+            "is_sum_of_districts": bool(rec["is_sum_of_districts"]
+                                        if rec.get("is_sum_of_districts") is not None
+                                        else area.get("is_sum_of_districts", False)),
             "period_id": rec["period_id"], "period_type": period["period_type"],
             "period_label": period["label"], "breakdown": rec.get("breakdown") or "all",
             "numerator": _finite(rec.get("numerator")),
@@ -155,12 +159,16 @@ def compute(con: duckdb.DuckDBPyConnection, catalogue: Catalogue
             "value": value, "lower_ci": lo, "upper_ci": hi, "unit": ind.unit,
             "value_type": ind.value_type, "polarity": ind.polarity,
             "region_code": area.get("region_code") if area.get("area_level") == "district"
-            else (ENGLAND if area.get("area_level") == "region" else None),
+            else (ENGLAND if area.get("area_level") == "region"
+                  else (None if area else rec.get("region_code"))),
             "symbol": " ".join(dict.fromkeys(symbols)) or None,
             "note": " ".join(notes) or None,
             "source": "; ".join(f"{s['file']} (sha256 {s['sha256'][:12]}) rows "
                                 f"{compress_rows(s.get('rows'))}" for s in sources) or None,
             "_start": period["start_date"],
+            # False when this value must not be set against the previous period's (a part
+            # year, say): no change or direction of travel is computed across it.
+            "_comparable": rec.get("comparable") is not False,
         })
         for s in sources:
             lineage.append({"indicator_id": ind.id, "area_code": rec["area_code"],
@@ -194,7 +202,9 @@ def _add_comparators(rows: list[dict], by_id: dict[str, Indicator]) -> None:
                                                 r["england_value"], polarity)
         r["region_comparison"] = (stats.compare(r["lower_ci"], r["upper_ci"],
                                                 r["region_value"], polarity)
-                                  if r["area_level"] == "district" else None)
+                                  if r["area_level"] == "district"
+                                  or (r["area_level"] == "local_authority" and r["region_code"])
+                                  else None)
 
 
 def _add_ranks(rows: list[dict], by_id: dict[str, Indicator]) -> None:
@@ -225,6 +235,8 @@ def _add_trend(rows: list[dict], by_id: dict[str, Indicator]) -> None:
             r["previous_value"] = previous["value"] if previous else None
             comparable = previous is not None and not (ind.break_note(r["period_id"])
                                                       or ind.break_note(previous["period_id"]))
+            comparable = comparable and r.get("_comparable", True) \
+                and previous.get("_comparable", True)
             if comparable and r["value"] is not None and previous["value"] is not None:
                 r["change"] = r["value"] - previous["value"]
                 r["direction"] = stats.direction(r["value"], previous["value"], ind.polarity)

@@ -275,6 +275,25 @@ YOUNG_CARERS_SUPPORT = Return(
              "Check both dates: an assessment follows its referral."),
         Rule("end_after_start", "support_end", "support_end < support_start",
              "support ends before it starts", "Check support_start and support_end."),
+        # Pseudonymous references: one token of letters, digits, '-', '_' or '/', so a name
+        # ("Jane Smith"), an e-mail address or a phone number is refused at the door.
+        Rule("case_ref_pseudonymous", "case_ref",
+             "not regexp_full_match(case_ref, '[A-Za-z0-9][A-Za-z0-9/_-]{1,39}') "
+             "or regexp_full_match(case_ref, '[0-9 +]{10,}')",
+             "the case reference is not a pseudonymous reference (one word of letters, "
+             "digits, '-', '_' or '/', at most 40 characters; never a name, e-mail address "
+             "or phone number)",
+             "Replace it with the service's own reference for the young carer (e.g. YC-0123)."),
+        Rule("support_needs_start", "support_start",
+             "support_type in ('one_to_one', 'group') and support_start is null",
+             "one-to-one or group support needs the date it started",
+             "Fill in support_start, or set support_type to none if support has not begun."),
+        Rule("support_after_referral", "support_start", "support_start < referral_date",
+             "support starts before the referral",
+             "Check both dates: support follows its referral (a new referral gets a new row)."),
+        Rule("support_end_not_in_future", "support_end", "support_end > $today",
+             "support ends in the future",
+             "Leave support_end blank while support continues."),
     ),
 )
 

@@ -1,0 +1,164 @@
+-- Young carers: school-census identification (DfE, published figures per area; England and
+-- regions are the publisher's totals, never sums of local authorities) and the young carers'
+-- service return (distinct young carers, referrals, referral to assessment).
+with
+
+census as (
+    select * from marts.young_carers_school_census
+),
+
+symbols (ees, gss) as (
+    values ('c', '[c]'), ('x', '[x]'), ('z', '[z]'), ('u', '[u]'), ('low', '[x]')
+),
+
+notes as (
+    select area_code, claimed_period_id as period_id,
+           case when measure = 'young_carers' then 'young_carers_identified'
+                else 'young_carers_identified_per_1000' end as indicator_id,
+           string_agg('Reconciliation with "' || quote || '" (' || document || '): '
+                      || measure || ' ' || result || '. ' || explanation, ' '
+                      order by claim_id) as note
+    from marts.young_carers_reconciliation
+    group by all
+),
+
+school_census as (
+    select 'young_carers_identified' as indicator_id, area_code, area_name, area_level,
+           region_code, period_id, 'all' as breakdown, young_carers::double as numerator,
+           null::double as denominator, null::double as value,
+           (select gss from symbols where ees = young_carers_symbol) as symbol,
+           concat_ws(' ', case when derivation is not null
+                               then 'Young carers: ' || derivation || '.' end,
+                     case when source_publication is not null
+                          then 'Published in: ' || source_publication || '.' end) as note,
+           refs
+    from census
+    union all
+    select 'young_carers_identified', area_code, area_name, area_level, region_code,
+           period_id, 'identified_by_school', identified_by_school, null, null,
+           (select gss from symbols where ees = school_symbol), null, school_refs
+    from census where has_school_row
+    union all
+    select 'young_carers_identified', area_code, area_name, area_level, region_code,
+           period_id, 'identified_by_parent', identified_by_parent, null, null,
+           (select gss from symbols where ees = parent_symbol), null, parent_refs
+    from census where has_parent_row
+    union all
+    -- The rate: from the count and pupil total where both are held (Wilson interval);
+    -- else the publisher's percentage (x 10), with no interval; else not available.
+    select 'young_carers_identified_per_1000', area_code, area_name, area_level, region_code,
+           period_id, 'all', young_carers, pupils,
+           case when pupils is null then published_percent * 10 end,
+           (select gss from symbols where ees = young_carers_symbol),
+           concat_ws(' ',
+                     case when pupils is null and published_percent is not null
+                          then 'Rate from the published percentage of pupils ('
+                               || published_percent || '%, as rounded by the publisher); '
+                               || 'the pupil total is not held, so no interval.' end,
+                     case when pupils is null and published_percent is null
+                          then 'The pupil total for this year is not held, so no rate.' end,
+                     case when source_publication is not null
+                          then 'Published in: ' || source_publication || '.' end),
+           refs
+    from census
+),
+
+school_census_noted as (
+    select s.* exclude (note),
+           nullif(concat_ws(' ', nullif(s.note, ''), n.note), '') as note,
+           false as is_sum_of_districts, true as comparable
+    from school_census as s
+    left join notes as n
+        on n.indicator_id = s.indicator_id and n.area_code = s.area_code
+       and n.period_id = s.period_id and s.breakdown = 'all'
+),
+
+-- The young carers' service return --------------------------------------------------------
+ycs as (
+    select *, {'f': _source_file, 's': _source_sha256, 'r': _source_row} as ref
+    from staging.young_carers_support
+),
+
+as_of as (
+    select max(greatest(referral_date, coalesce(assessment_date, referral_date),
+                        coalesce(support_start, referral_date),
+                        coalesce(support_end, referral_date))) as as_of
+    from staging.young_carers_support
+),
+
+years as (
+    select y as year, make_date(y, 1, 1) as year_start, make_date(y, 12, 31) as year_end,
+           -- part year: the return's latest date is before December of that year
+           (select as_of from as_of) < make_date(y, 12, 1) as partial
+    from (select unnest(range(min(year(referral_date))::bigint,
+                              (select year(as_of) from as_of)::bigint + 1)) as y
+          from staging.young_carers_support)
+),
+
+partial_note as (
+    select year, partial,
+           case when partial then 'Part year: the return runs to '
+                || strftime((select as_of from as_of), '%d %B %Y')
+                || ', so not comparable with a full year.' end as note
+    from years
+),
+
+-- Each referral once (a referral may have several support episodes).
+referrals as (
+    select source_org, case_ref, referral_date, year(referral_date) as year,
+           any_value(referral_source) as referral_source,
+           min(assessment_date) as assessment_date, list(ref) as refs
+    from ycs group by source_org, case_ref, referral_date
+),
+
+one_to_one as (
+    -- Distinct young carers with a one-to-one episode running at any time in the year,
+    -- counted from episodes (support_start to support_end, open episodes to the return's
+    -- latest date), not by adding up months.
+    select 'young_carers_one_to_one' as indicator_id, 'CY' || y.year as period_id,
+           'all' as breakdown,
+           count(distinct (e.source_org, e.case_ref))::double as numerator,
+           null::double as denominator, null::double as value, list(e.ref) as refs
+    from years as y
+    join ycs as e
+      on e.support_type = 'one_to_one' and e.support_start <= y.year_end
+     and coalesce(e.support_end, (select as_of from as_of)) >= y.year_start
+    group by y.year
+),
+
+service as (
+    select * from one_to_one
+    union all
+    select 'young_carers_referrals', 'CY' || year, 'all', count(*), null, null,
+           flatten(list(refs))
+    from referrals group by year
+    union all
+    select 'young_carers_referrals', 'CY' || year, referral_source, count(*), null, null,
+           flatten(list(refs))
+    from referrals group by year, referral_source
+    union all
+    select 'young_carers_referrals_from_schools_pct', 'CY' || year, 'all',
+           count(*) filter (where referral_source = 'school'), count(*), null,
+           flatten(list(refs))
+    from referrals group by year
+    union all
+    select 'young_carers_referral_to_assessment_days', 'CY' || year, 'all', null, count(*),
+           quantile_cont(assessment_date - referral_date, 0.5), flatten(list(refs))
+    from referrals where assessment_date is not null group by year
+),
+
+service_rows as (
+    select s.indicator_id, 'E08000018' as area_code, null as area_name, null as area_level,
+           null as region_code, s.period_id, s.breakdown, s.numerator::double as numerator,
+           s.denominator::double as denominator, s.value::double as value,
+           null as symbol, s.refs, p.note,
+           false as is_sum_of_districts, not coalesce(p.partial, false) as comparable
+    from service as s
+    left join partial_note as p on 'CY' || p.year = s.period_id
+)
+
+select indicator_id, area_code, area_name, area_level, region_code, period_id, breakdown,
+       numerator, denominator, value, symbol, note, refs, is_sum_of_districts, comparable
+from school_census_noted
+union all by name
+select * from service_rows

@@ -1,0 +1,79 @@
+-- young_carers_reconciliation: the strategy's published young-carer figures checked against
+-- the school-census data held. The claims are quotations (document, words, figures); the
+-- results are computed from marts.young_carers_school_census, never adjusted to agree.
+with
+
+claims (claim_id, document, quote, area_code, measure, claimed_period_id, claimed_value) as (
+    values
+    ('strategy_2026_31_p6_young_carers',
+     'Rotherham all-age carers strategy 2026-31, page 6',
+     '45,627 school pupils in Rotherham borough, 82 of these were identified as young carers '
+     || 'in the 2025 school census',
+     'E08000018', 'young_carers', 'AY2024', 82.0),
+    ('strategy_2026_31_p6_pupils',
+     'Rotherham all-age carers strategy 2026-31, page 6',
+     '45,627 school pupils in Rotherham borough, 82 of these were identified as young carers '
+     || 'in the 2025 school census',
+     'E08000018', 'pupils', 'AY2024', 45627.0),
+    ('strategy_2026_31_p6_rate_implied',
+     'Rotherham all-age carers strategy 2026-31, page 6 (rate implied by the quote)',
+     '82 of these [45,627 pupils]',
+     'E08000018', 'young_carers_per_1000', 'AY2024', round(82 / 45627 * 1000, 2))
+),
+
+held as (
+    select period_id, area_code, 'young_carers' as measure, young_carers::double as value
+    from marts.young_carers_school_census
+    union all
+    select period_id, area_code, 'pupils', pupils::double from marts.young_carers_school_census
+    union all
+    select period_id, area_code, 'young_carers_per_1000',
+           round(young_carers / pupils * 1000, 2)
+    from marts.young_carers_school_census
+),
+
+labelled as (
+    select h.*, p.label, p.start_date from held as h
+    join marts.dim_period as p using (period_id)
+    where h.value is not null
+),
+
+checked as (
+    select c.*, cp.label as claimed_period_label,
+        (select value from labelled as l
+         where l.area_code = c.area_code and l.measure = c.measure
+           and l.period_id = c.claimed_period_id) as held_value,
+        (select string_agg(l.label, ', ' order by l.start_date) from labelled as l
+         where l.area_code = c.area_code and l.measure = c.measure
+           and l.value = c.claimed_value) as held_equal_in
+    from claims as c
+    join marts.dim_period as cp on cp.period_id = c.claimed_period_id
+)
+
+select
+    claim_id, document, quote, area_code, measure, claimed_period_id, claimed_period_label,
+    claimed_value, held_value, held_equal_in,
+    case
+        when held_value = claimed_value then 'matches'
+        when held_value is not null then 'differs'
+        when held_equal_in is not null then 'held for another period'
+        else 'not held'
+    end as result,
+    case
+        when held_value = claimed_value then
+            'The data held for ' || claimed_period_label || ' gives the same figure.'
+        when held_value is not null then
+            'The data held for ' || claimed_period_label || ' gives ' || held_value
+            || ', not ' || claimed_value || '; the published table shows the data held.'
+        when held_equal_in is not null then
+            claimed_value || ' is not held for ' || claimed_period_label || '; it is the '
+            || held_equal_in || ' figure, so the quote pairs figures from different years.'
+        when measure = 'young_carers_per_1000' then
+            'No rate is held for ' || claimed_period_label || ' (no pupil total for that '
+            || 'year), so the published rate is [x]; ' || claimed_value
+            || ' per 1,000 would divide a ' || claimed_period_label
+            || ' count by another year''s pupils.'
+        else 'No figure for ' || claimed_period_label || ' is held.'
+    end as explanation
+from checked
+order by claim_id
