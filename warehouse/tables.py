@@ -43,7 +43,18 @@ def published_tables(con: duckdb.DuckDBPyConnection,
         "indicator_values": suppress(values, people),
         "indicator_lineage": lineage,
         "indicators": indicator_metadata(catalogue),
+        **reconciliation_tables(con),
     }
+
+
+def reconciliation_tables(con: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame]:
+    """Every marts.*_reconciliation table (a published claim checked against the data held),
+    published as it is: they hold area totals and quoted figures, never case-level rows."""
+    names = [r[0] for r in con.execute(
+        "select table_name from information_schema.tables where table_schema = 'marts' "
+        "and table_name like '%\\_reconciliation' escape '\\' order by table_name").fetchall()]
+    return {name: con.sql(f"select * from marts.{name}").to_arrow_table().to_pandas()
+            for name in names}
 
 
 def raw_inputs(con: duckdb.DuckDBPyConnection) -> list[dict]:

@@ -45,14 +45,23 @@ checked as (
            and l.period_id = c.claimed_period_id) as held_value,
         (select string_agg(l.label, ', ' order by l.start_date) from labelled as l
          where l.area_code = c.area_code and l.measure = c.measure
-           and l.value = c.claimed_value) as held_equal_in
+           and l.value = c.claimed_value) as held_equal_in,
+        (select min(l.period_id) from labelled as l
+         where l.area_code = c.area_code and l.measure = c.measure
+           and l.value = c.claimed_value and l.period_id <> c.claimed_period_id)
+            as held_equal_period_id,
+        case c.measure when 'young_carers' then 'young carers'
+                       when 'pupils' then 'pupils'
+                       else 'young carers per 1,000 pupils' end as measure_label,
+        case when c.measure = 'young_carers_per_1000' then format('{:,.2f}', c.claimed_value)
+             else format('{:,}', c.claimed_value::bigint) end as claimed_text
     from claims as c
     join marts.dim_period as cp on cp.period_id = c.claimed_period_id
 )
 
 select
-    claim_id, document, quote, area_code, measure, claimed_period_id, claimed_period_label,
-    claimed_value, held_value, held_equal_in,
+    claim_id, document, quote, area_code, measure, measure_label, claimed_period_id,
+    claimed_period_label, claimed_value, claimed_text, held_value, held_equal_in, held_equal_period_id,
     case
         when held_value = claimed_value then 'matches'
         when held_value is not null then 'differs'
@@ -61,16 +70,19 @@ select
     end as result,
     case
         when held_value = claimed_value then
-            'The data held for ' || claimed_period_label || ' gives the same figure.'
+            'The data held for ' || claimed_period_label || ' gives the same figure ('
+            || claimed_text || ' ' || measure_label || ').'
         when held_value is not null then
             'The data held for ' || claimed_period_label || ' gives ' || held_value
-            || ', not ' || claimed_value || '; the published table shows the data held.'
+            || ' ' || measure_label || ', not ' || claimed_text
+            || '; the published table shows the data held.'
         when held_equal_in is not null then
-            claimed_value || ' is not held for ' || claimed_period_label || '; it is the '
-            || held_equal_in || ' figure, so the quote pairs figures from different years.'
+            claimed_text || ' ' || measure_label || ' is not held for '
+            || claimed_period_label || '; it is the ' || held_equal_in
+            || ' figure, so the quote pairs figures from different years.'
         when measure = 'young_carers_per_1000' then
             'No rate is held for ' || claimed_period_label || ' (no pupil total for that '
-            || 'year), so the published rate is [x]; ' || claimed_value
+            || 'year), so the published rate is [x]; ' || claimed_text
             || ' per 1,000 would divide a ' || claimed_period_label
             || ' count by another year''s pupils.'
         else 'No figure for ' || claimed_period_label || ' is held.'

@@ -11,14 +11,27 @@ symbols (ees, gss) as (
     values ('c', '[c]'), ('x', '[x]'), ('z', '[z]'), ('u', '[u]'), ('low', '[x]')
 ),
 
+-- Each strategy claim is noted on the value it claims to be and, where the figure is held
+-- for another period, on that value too.
+claim_notes as (
+    select area_code, claimed_period_id as period_id, measure, claim_id,
+           'Strategy check ("' || quote || '", ' || document || '): ' || measure_label || ' '
+           || result || '. ' || explanation as note
+    from marts.young_carers_reconciliation
+    union all
+    select area_code, held_equal_period_id, measure, claim_id,
+           'Strategy check: the ' || claimed_text || ' '
+           || measure_label || ' that "' || quote || '" (' || document || ') gives for '
+           || claimed_period_label || ' is this period''s figure.'
+    from marts.young_carers_reconciliation where held_equal_period_id is not null
+),
+
 notes as (
-    select area_code, claimed_period_id as period_id,
+    select area_code, period_id,
            case when measure = 'young_carers' then 'young_carers_identified'
                 else 'young_carers_identified_per_1000' end as indicator_id,
-           string_agg('Reconciliation with "' || quote || '" (' || document || '): '
-                      || measure || ' ' || result || '. ' || explanation, ' '
-                      order by claim_id) as note
-    from marts.young_carers_reconciliation
+           string_agg(note, ' ' order by claim_id) as note
+    from claim_notes
     group by all
 ),
 
