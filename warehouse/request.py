@@ -157,6 +157,10 @@ def answer(publish_root: Path, request: Request) -> Answer:
                         | values.period_label.astype(str).str.lower().isin(wanted)]
     if request.since is not None:
         years = values.period_label.map(_start_year)
+        if "period_type" in values.columns:
+            # An academic year is known by its January school census: 2022/23 is the 2023
+            # census, so "since 2023" includes it.
+            years = years.where(values.period_type != "academic_year", years + 1)
         values = values[years.notna() & (years >= request.since)]
     if values.empty:
         raise RequestError(

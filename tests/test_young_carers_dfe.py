@@ -1,0 +1,246 @@
+"""The DfE young-carers reader (Explore Education Statistics format), the shipped file of
+published figures, and the school-census indicators computed from a many-authority file."""
+
+from __future__ import annotations
+
+import csv
+import random
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from sources import census, dfe
+from sources.errors import SourceError
+from sources.files import PUBLIC_DIR, SourceFile, inventory, kind_of, national_files, sha256_of
+from warehouse import db
+from warehouse.catalogue import Catalogue, load
+from warehouse.indicators import compute
+from warehouse.periods import dim_period_rows
+
+ROTHERHAM, ENGLAND, YORKS = "E08000018", "E92000001", "E12000003"
+SHIPPED = PUBLIC_DIR / "dfe" / "dfe_young_carers_published_figures.csv"
+HEADER = list(dfe.COLUMNS)
+
+
+def _source(path: Path) -> SourceFile:
+    return SourceFile(path, "dfe_young_carers", "landing", sha256_of(path))
+
+
+def _row(period: str, level: str, code: str, name: str, status: str, number: object,
+         denominator: object = "", percent: object = "", la: str = "", region: str = "",
+         region_name: str = "") -> list[object]:
+    national = level == "National"
+    return [period, "Academic year", level, ENGLAND, "England",
+            "" if national else (code if level == "Regional" else region),
+            "" if national else (name if level == "Regional" else region_name),
+            la, code if level == "Local authority" else "",
+            name if level == "Local authority" else "", "Total", "Total", status, number,
+            denominator, percent]
+
+
+def _many_authorities(path: Path) -> dict[str, tuple[int, int, int]]:
+    """A real-format file: England, a region and 150 authorities (Rotherham among them, not
+    first), each with S, P, N and Total rows; returns code -> (school, parent, pupils)."""
+    rng = random.Random(4)
+    rows, truth = [], {}
+    codes = [f"E{10 + i % 3:02d}{i:06d}" for i in range(149)] + [ROTHERHAM]
+    rng.shuffle(codes)
+    for i, code in enumerate(codes):
+        school, parent = rng.randrange(5, 200), rng.randrange(5, 100)
+        pupils = rng.randrange(20_000, 200_000)
+        if code == ROTHERHAM:
+            school, parent, pupils = 61, 21, 46_000
+        truth[code] = (school, parent, pupils)
+        name = "Rotherham" if code == ROTHERHAM else f"Authority {i}"
+        la = "372" if code == ROTHERHAM else str(800 + i)
+        for status, number in (("S", school), ("P", parent),
+                               ("N", pupils - school - parent), ("Total", pupils)):
+            rows.append(_row("202425", "Local authority", code, name, status, number, la=la,
+                             region=YORKS, region_name="Yorkshire and The Humber"))
+    # Publisher totals that are NOT the sum of the authorities above (the file is a sample).
+    for status, number in (("S", 40_000), ("P", 20_000), ("N", 7_940_000),
+                           ("Total", 8_000_000)):
+        rows.append(_row("202425", "National", ENGLAND, "England", status, number))
+        rows.append(_row("202425", "Regional", YORKS, "Yorkshire and The Humber", status,
+                         number // 10))
+    rows.append(_row("202425", "Local authority", "E10000999", "Suppressed shire", "S", "c",
+                     la="999", region=YORKS, region_name="Yorkshire and The Humber"))
+    rng.shuffle(rows)
+    with path.open("w", newline="") as handle:
+        w = csv.writer(handle)
+        w.writerow(HEADER)
+        w.writerows(rows)
+    return truth
+
+
+def test_shipped_file_holds_only_the_published_figures_each_with_its_publication():
+    frame = dfe.read_young_carers(_source(SHIPPED))
+    got = {(r.area_code, r.time_period): (r.number_of_pupils, r.denominator, r.percent_of_pupils)
+           for r in frame.itertuples()}
+    nan = got[(ENGLAND, "202223")][1]
+    assert set(got) == {(ENGLAND, "202223"), (ENGLAND, "202324"), (ROTHERHAM, "202223"),
+                        (ROTHERHAM, "202425")}
+    assert got[(ENGLAND, "202223")][0] == 38_983 and got[(ENGLAND, "202223")][2] == 0.5
+    assert got[(ENGLAND, "202324")][0] == 53_976 and got[(ENGLAND, "202324")][2] == 0.6
+    assert got[(ROTHERHAM, "202223")][:2] == (20, 45_627)
+    assert got[(ROTHERHAM, "202425")][0] == 82
+    # Unknown values are absent, not guessed: no pupil totals for England or Rotherham 2025.
+    assert nan is not None and all(
+        str(got[k][1]) == "<NA>" for k in [(ENGLAND, "202223"), (ROTHERHAM, "202425")])
+    assert frame.source_publication.str.len().min() > 20
+    assert (frame.young_carer_group == "young_carer").all()
+
+
+def test_a_real_format_file_is_recognised_by_its_header_and_supersedes_the_shipped_one(
+        tmp_path):
+    landing = tmp_path / "landing"
+    landing.mkdir()
+    path = landing / "data.csv"  # a DfE download keeps its own, uninformative name
+    _many_authorities(path)
+    assert kind_of(path) == "dfe_young_carers"
+    files = national_files("dfe_young_carers", landing)
+    assert [f.path for f in files] == [path]
+    assert [(f.kind, f.is_return) for f in inventory(landing)] == [("dfe_young_carers", False)]
+    # Without it, the shipped published figures are used.
+    assert [f.path for f in national_files("dfe_young_carers", tmp_path / "empty")] == [SHIPPED]
+
+
+def test_all_authorities_load_and_rotherham_is_found_by_its_codes(tmp_path):
+    path = tmp_path / "young_carers.csv"
+    truth = _many_authorities(path)
+    before = path.read_bytes()
+    frame = dfe.read_young_carers(_source(path))
+    assert path.read_bytes() == before
+    las = frame[frame.area_level == "local_authority"]
+    assert las.area_code.nunique() == 151
+    rotherham = las[(las.area_code == ROTHERHAM) & (las.young_carer_group == "school")]
+    assert len(rotherham) == 1 and rotherham.iloc[0].number_of_pupils == 61
+    assert rotherham.iloc[0].old_la_code == "372"
+    assert rotherham.iloc[0]._source_row > 2  # not the first row: found by code
+    shire = las[las.area_code == "E10000999"].iloc[0]
+    assert str(shire.number_of_pupils) == "<NA>" and shire.number_of_pupils_symbol == "c"
+    assert truth[ROTHERHAM] == (61, 21, 46_000)
+
+
+@pytest.mark.parametrize(("column", "value", "rule_words"), [
+    ("number_of_pupils", "12a", "must be a number"),
+    ("number_of_pupils", "3.5", "whole number"),
+    ("time_period", "2023", "academic year"),
+    ("young_carer", "Maybe", "young-carer status"),
+    ("new_la_code", "372", "ONS code"),
+])
+def test_a_bad_cell_names_file_row_column_value_and_rule(tmp_path, column, value, rule_words):
+    path = tmp_path / "dfe_young_carers.csv"
+    rows = [_row("202223", "Local authority", ROTHERHAM, "Rotherham", "Young carer", 20, 45627,
+                 la="372", region=YORKS, region_name="Yorkshire and The Humber")] * 1
+    rows.append(_row("202223", "Local authority", "E08000019", "Sheffield", "Young carer", 30,
+                     80000, la="373", region=YORKS, region_name="Yorkshire and The Humber"))
+    rows[1][HEADER.index(column)] = value
+    with path.open("w", newline="") as handle:
+        csv.writer(handle).writerows([HEADER, *rows])
+    with pytest.raises(SourceError) as caught:
+        dfe.read_young_carers(_source(path))
+    problem = caught.value.problems[0]
+    assert (problem.file, problem.row, problem.column, problem.value) == \
+        (str(path), 3, column, value)
+    assert rule_words in problem.rule and problem.fix
+
+
+def test_a_file_without_the_ees_columns_is_refused_by_name(tmp_path):
+    path = tmp_path / "dfe_young_carers.csv"
+    path.write_text("time_period,la_name,young_carers\n202223,Rotherham,20\n")
+    with pytest.raises(SourceError) as caught:
+        dfe.read_young_carers(_source(path))
+    assert "not the DfE young-carers table" in caught.value.problems[0].rule
+
+
+def _warehouse(dfe_path: Path) -> duckdb.DuckDBPyConnection:
+    """An in-memory warehouse with areas, periods, the DfE tables and an empty service return."""
+    con = duckdb.connect()
+    db.ensure_schemas(con)
+    lookup = PUBLIC_DIR / "lookups" / "LAD22_to_RGN22_lookup_England.csv"
+    db.replace_table(con, "raw.lookup_lad_region", census.read_lad_region(
+        SourceFile(lookup, "lookup_lad_region", "public", sha256_of(lookup))))
+    db.create_table_from_sql(con, "marts.dim_area", "dim_area")
+    import pandas as pd
+    db.replace_table(con, "marts.dim_period", pd.DataFrame(dim_period_rows()))
+    db.replace_table(con, "raw.dfe_young_carers", dfe.read_young_carers(_source(dfe_path)))
+    db.create_table_from_sql(con, "staging.dfe_young_carers", "stg_dfe_young_carers")
+    db.create_table_from_sql(con, "marts.young_carers_school_census",
+                             "young_carers_school_census")
+    db.create_table_from_sql(con, "marts.young_carers_reconciliation",
+                             "young_carers_reconciliation")
+    from sources.returns.contract import get
+    from warehouse.returns import ensure_tables, staging_table
+    spec = get("young_carers_support")
+    ensure_tables(con, spec)
+    cols = ", ".join(f'null::{"date" if c.type == "date" else "varchar"} as "{c.name}"'
+                     for c in spec.columns)
+    con.execute(f"create or replace table {staging_table(spec)} as select "
+                f"null::varchar as source_org, {cols}, null::integer as financial_year, "
+                "null::varchar as _source_file, null::varchar as _source_sha256, "
+                "null::integer as _source_row where false")
+    return con
+
+
+def _young_carer_catalogue() -> Catalogue:
+    full = load()
+    return Catalogue(full.commitments, full.measures,
+                     tuple(i for i in full.indicators if i.sql == "indicators/young_carers.sql"))
+
+
+def _values(con):
+    values, lineage, _ = compute(con, _young_carer_catalogue())
+    return values.set_index(["indicator_id", "area_code", "period_id", "breakdown"]), lineage
+
+
+def test_shipped_figures_give_the_acceptance_table():
+    con = _warehouse(SHIPPED)
+    values, lineage = _values(con)
+    rate = values.loc[("young_carers_identified_per_1000", ROTHERHAM, "AY2022", "all")]
+    assert (rate.numerator, rate.denominator) == (20, 45_627)
+    assert round(rate.value, 2) == 0.44
+    assert rate.lower_ci < rate.value < rate.upper_ci  # Wilson interval
+    assert rate.england_value == 5.0 and rate.england_comparison == "worse"
+    england = values.loc[("young_carers_identified_per_1000", ENGLAND, "AY2022", "all")]
+    assert not england.is_sum_of_districts and england.value == 5.0
+    y2025 = values.loc[("young_carers_identified_per_1000", ROTHERHAM, "AY2024", "all")]
+    assert y2025.numerator == 82 and y2025.symbol == "[x]"
+    assert "45,627 pupils is not held for 2024/25; it is the 2022/23 figure" in y2025.note
+    count = values.loc[("young_carers_identified", ROTHERHAM, "AY2024", "all")]
+    assert count.value == 82 and count.previous_value == 20 and count.direction == "improving"
+    assert "2026-31" in count.note and "matches" in count.note
+    rec = con.sql("select claim_id, result from marts.young_carers_reconciliation "
+                  "order by claim_id").fetchall()
+    assert rec == [("strategy_2026_31_p6_pupils", "held for another period"),
+                   ("strategy_2026_31_p6_rate_implied", "not held"),
+                   ("strategy_2026_31_p6_young_carers", "matches")]
+    assert set(lineage.source_file) == {SHIPPED.name}
+
+
+def test_many_authorities_rates_and_published_totals(tmp_path):
+    path = tmp_path / "young_carers.csv"
+    truth = _many_authorities(path)
+    con = _warehouse(path)
+    values, _ = _values(con)
+    school, parent, pupils = truth[ROTHERHAM]
+    rate = values.loc[("young_carers_identified_per_1000", ROTHERHAM, "AY2024", "all")]
+    assert (rate.numerator, rate.denominator) == (school + parent, pupils)
+    assert rate.value == pytest.approx((school + parent) / pupils * 1000)
+    # England is the publisher's own row (60,000 of 8,000,000), not a sum of authorities.
+    england = values.loc[("young_carers_identified_per_1000", ENGLAND, "AY2024", "all")]
+    assert (england.numerator, england.denominator) == (60_000, 8_000_000)
+    assert not england.is_sum_of_districts
+    assert rate.england_value == pytest.approx(7.5)
+    assert rate.region_value == pytest.approx(6000 / 800_000 * 1000)
+    by = values.loc[("young_carers_identified", ROTHERHAM, "AY2024", "identified_by_school")]
+    assert by.value == school
+    assert values.loc[("young_carers_identified", ROTHERHAM, "AY2024",
+                       "identified_by_parent")].value == parent
+    # An authority outside dim_area (a county) keeps its own name and region.
+    shire = values.loc[("young_carers_identified", "E10000999", "AY2024",
+                        "identified_by_school")]
+    assert shire.symbol == "[c]" and shire.region_code == YORKS
+    assert len({k[1] for k in values.index if k[0] == "young_carers_identified_per_1000"}) \
+        == 151 + 2
