@@ -10,7 +10,7 @@ from __future__ import annotations
 from expectations.core import Suite
 
 # The same pattern as the contract's case_ref_pseudonymous rule (sources/returns/contract.py).
-CASE_REF = r"^[A-Za-z0-9][A-Za-z0-9/_-]{1,39}$"
+CASE_REF = r"^[A-Za-z0-9][A-Za-z0-9/_-]{0,39}$"
 
 dfe_young_carers = Suite(
     name="stg_dfe_young_carers_suite",

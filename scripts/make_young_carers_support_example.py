@@ -104,4 +104,3 @@ def write(rows: list[dict], path: Path) -> None:
 
 if __name__ == "__main__":
     write(make_rows(), OUT / FILE)
-    print(f"wrote {OUT / FILE}")

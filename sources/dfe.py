@@ -89,8 +89,8 @@ def _numbers(source: SourceFile, frame: pd.DataFrame) -> list[Problem]:
                 "must be a number of 0 or more (a whole number for counts), blank, or one of "
                 f"the EES symbols {', '.join(SYMBOLS)}",
                 "Use the publisher's file unchanged; do not type notes into number cells."))
-        whole = column == "percent_of_pupils" or bad.any()  # the file is refused anyway
-        frame[column] = numbers if whole else numbers.astype("Int64")
+        keep_float = column == "percent_of_pupils" or bad.any()  # a bad file is refused
+        frame[column] = numbers if keep_float else numbers.astype("Int64")
         frame[f"{column}_symbol"] = symbol
     return problems
 

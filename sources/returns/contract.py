@@ -278,7 +278,7 @@ YOUNG_CARERS_SUPPORT = Return(
         # Pseudonymous references: one token of letters, digits, '-', '_' or '/', so a name
         # ("Jane Smith"), an e-mail address or a phone number is refused at the door.
         Rule("case_ref_pseudonymous", "case_ref",
-             "not regexp_full_match(case_ref, '[A-Za-z0-9][A-Za-z0-9/_-]{1,39}') "
+             "not regexp_full_match(case_ref, '[A-Za-z0-9][A-Za-z0-9/_-]{0,39}') "
              "or regexp_full_match(case_ref, '[0-9 +]{10,}')",
              "the case reference is not a pseudonymous reference (one word of letters, "
              "digits, '-', '_' or '/', at most 40 characters; never a name, e-mail address "

@@ -131,9 +131,10 @@ one_to_one as (
     select 'young_carers_one_to_one' as indicator_id, 'CY' || y.year as period_id,
            'all' as breakdown,
            count(distinct (e.source_org, e.case_ref))::double as numerator,
-           null::double as denominator, null::double as value, list(e.ref) as refs
+           null::double as denominator, null::double as value,
+           coalesce(list(e.ref) filter (where e.ref is not null), []) as refs
     from years as y
-    join ycs as e
+    left join ycs as e
       on e.support_type = 'one_to_one' and e.support_start <= y.year_end
      and coalesce(e.support_end, (select as_of from as_of)) >= y.year_start
     group by y.year
