@@ -244,3 +244,36 @@ def test_many_authorities_rates_and_published_totals(tmp_path):
     assert shire.symbol == "[c]" and shire.region_code == YORKS
     assert len({k[1] for k in values.index if k[0] == "young_carers_identified_per_1000"}) \
         == 151 + 2
+
+
+def test_school_census_suites_pass_on_the_data_and_fail_on_broken_rows(tmp_path):
+    from expectations import young_carers as suites
+    from expectations.core import run_suite
+
+    path = tmp_path / "young_carers.csv"
+    _many_authorities(path)
+    con = _warehouse(path)
+    for engine in ("sql", "gx"):
+        for suite in (suites.dfe_young_carers, suites.school_census_totals):
+            result = run_suite(con, suite, engine)
+            assert result.success and result.rows > 0, (engine, suite.name, result.failures)
+    # More young carers than pupils, and a repeated row: both suites must fail.
+    con.execute("update marts.young_carers_school_census set pupils = 10 "
+                f"where area_code = '{ROTHERHAM}'")
+    con.execute("insert into staging.dfe_young_carers select * from staging.dfe_young_carers "
+                f"where area_code = '{ROTHERHAM}' and young_carer_group = 'school'")
+    for engine in ("sql", "gx"):
+        totals = run_suite(con, suites.school_census_totals, engine)
+        assert {f.column for f in totals.failures} == {"pupils_not_young_carers"}, engine
+        rows = run_suite(con, suites.dfe_young_carers, engine)
+        assert [f.expectation for f in rows.failures] == \
+            ["expect_compound_columns_to_be_unique"], engine
+        assert not totals.errors and not rows.errors
+
+
+def test_a_total_with_a_suppressed_part_is_suppressed_not_missing(tmp_path):
+    path = tmp_path / "young_carers.csv"
+    _many_authorities(path)
+    values, _ = _values(_warehouse(path))
+    shire = values.loc[("young_carers_identified", "E10000999", "AY2024", "all")]
+    assert shire.symbol == "[c]" and shire.value != shire.value  # NaN: no number shown

@@ -54,7 +54,11 @@ select
     case when yc is null and not has_total_row and school is not null and parent is not null
          then 'sum of the identified-by-school and identified-by-parent rows' end
         as derivation,
-    case when yc is null then yc_symbol end as young_carers_symbol,
+    -- A total that cannot be formed because a part is suppressed carries the part's symbol.
+    case when yc is null
+         then coalesce(yc_symbol, case when not has_total_row
+                                       then coalesce(school_symbol, parent_symbol) end)
+    end as young_carers_symbol,
     school as identified_by_school, school_symbol, has_school_row,
     parent as identified_by_parent, parent_symbol, has_parent_row,
     coalesce(yc_den, all_pupils, sp_den) as pupils,
