@@ -42,7 +42,7 @@ school_census_totals = Suite(
     name="young_carers_school_census_totals",
     description="Per area and year: young carers do not exceed pupils; identified by school "
                 "plus by parent do not exceed the young-carer total; one row per year and "
-                "area.",
+                "area; at least one all-phases, all-pupils total found.",
     query="select period_id, area_code, pupils - young_carers as pupils_not_young_carers, "
           "young_carers - coalesce(identified_by_school, 0) - coalesce(identified_by_parent, 0)"
           " as total_less_split from marts.young_carers_school_census",
@@ -50,6 +50,9 @@ school_census_totals = Suite(
         x.ExpectColumnValuesToBeBetween(column="pupils_not_young_carers", min_value=0),
         x.ExpectColumnValuesToBeBetween(column="total_less_split", min_value=0),
         x.ExpectCompoundColumnsToBeUnique(column_list=["period_id", "area_code"]),
+        # A file whose all-phases, all-pupils totals cannot be found (renamed labels) would
+        # otherwise publish nothing without saying why.
+        x.ExpectTableRowCountToBeBetween(min_value=1),
     ],
 )
 

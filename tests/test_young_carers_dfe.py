@@ -277,3 +277,20 @@ def test_a_total_with_a_suppressed_part_is_suppressed_not_missing(tmp_path):
     values, _ = _values(_warehouse(path))
     shire = values.loc[("young_carers_identified", "E10000999", "AY2024", "all")]
     assert shire.symbol == "[c]" and shire.value != shire.value  # NaN: no number shown
+
+
+def test_a_file_without_all_phase_totals_fails_the_blocking_check(tmp_path):
+    from expectations import young_carers as suites
+    from expectations.core import run_suite
+
+    path = tmp_path / "young_carers.csv"
+    row = _row("202425", "Local authority", ROTHERHAM, "Rotherham", "Young carer", 50, 20_000,
+               la="372", region=YORKS, region_name="Yorkshire and The Humber")
+    row[HEADER.index("phase_type_grouping")] = "State-funded primary"
+    with path.open("w", newline="") as handle:
+        csv.writer(handle).writerows([HEADER, row])
+    con = _warehouse(path)
+    for engine in ("sql", "gx"):
+        result = run_suite(con, suites.school_census_totals, engine)
+        assert [f.expectation for f in result.failures] == \
+            ["expect_table_row_count_to_be_between"], engine
