@@ -87,3 +87,17 @@ def test_a_real_dfe_file_in_the_landing_folder_replaces_the_shipped_figures(tmp_
     assert "spc_young_carers_202425.csv" in rate.source
     ours = values[values.indicator_id == "young_carers_identified_per_1000"]
     assert ours.area_code.nunique() == 153 and set(ours.period_id) == {"AY2024"}
+
+
+def test_the_select_commission_question_since_2023_includes_the_january_2023_census(edition):
+    from warehouse import request as rq
+
+    result = rq.answer(edition.parent, rq.Request(
+        ["young_carers_identified_per_1000"], areas=["Rotherham", "England"], since=2023,
+        comparators=["england"]))
+    f = result.figures
+    assert set(zip(f.area_code, f.period, strict=True)) == {
+        (ROTHERHAM, "2022/23"), (ROTHERHAM, "2024/25"), (ENGLAND, "2022/23"),
+        (ENGLAND, "2023/24")}
+    first = f[(f.area_code == ROTHERHAM) & (f.period == "2022/23")].iloc[0]
+    assert first.compared_with_england == "worse"
