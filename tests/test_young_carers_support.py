@@ -9,6 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 
 from expectations import young_carers as suites
 from expectations.core import run_suite
@@ -85,7 +86,6 @@ def _service_rows(con) -> dict:
                 "[]::struct(f varchar, s varchar, r integer)[] as refs, "
                 "[]::struct(f varchar, s varchar, r integer)[] as school_refs, "
                 "[]::struct(f varchar, s varchar, r integer)[] as parent_refs) where false")
-    import pandas as pd
     db.replace_table(con, "marts.dim_period", pd.DataFrame(dim_period_rows()))
     db.create_table_from_sql(con, "marts.young_carers_reconciliation",
                              "young_carers_reconciliation")
@@ -169,3 +169,22 @@ def test_suites_pass_on_the_example_and_fail_on_a_name_or_backwards_dates():
         failed = {f.column for f in result.failures}
         assert failed == {"case_ref", "days_to_assessment"}, engine
         assert not result.errors
+
+
+def test_a_part_year_gets_no_direction_of_travel_but_full_years_do(tmp_path):
+    from tests.test_young_carers_dfe import SHIPPED, _values, _warehouse
+
+    con = _warehouse(SHIPPED)
+    _stage(con, tmp_path, "\n".join([
+        HEADER,
+        "A,2024-01-20,school,2024-01-30,one_to_one,2024-02-01,2024-04-30,11-15",
+        "B,2025-01-20,school,2025-01-30,one_to_one,2025-02-01,2025-12-15,11-15",
+        "C,2025-03-20,parent,2025-03-30,one_to_one,2025-04-01,,11-15",
+        "D,2026-02-01,school,,none,,,11-15"]) + "\n")
+    values, _ = _values(con)
+    full = values.loc[("young_carers_one_to_one", "E08000018", "CY2025", "all")]
+    assert (full.value, full.previous_value, full.change, full.direction) == (2, 1, 1, "up")
+    part = values.loc[("young_carers_one_to_one", "E08000018", "CY2026", "all")]
+    assert part.value == 1 and part.previous_value == 2  # C's open episode
+    assert pd.isna(part.change) and pd.isna(part.direction)  # not compared
+    assert "Part year" in part.note
