@@ -23,6 +23,9 @@ OUT = Path(__file__).resolve().parents[1] / "sources" / "data" / "examples"
 FILE = "council_young_carers_support_2023-2025.csv"
 HEADER = ["case_ref", "referral_date", "referral_source", "assessment_date", "support_type",
           "support_start", "support_end", "age_band"]
+TITLE = ("ILLUSTRATIVE EXAMPLE, NOT COUNCIL RECORDS: invented rows consistent with the "
+         "2026-31 strategy's 'In 2025 34 young carers received one to one support' "
+         "(scripts/make_young_carers_support_example.py)")
 LAST_DAY = date(2025, 12, 31)
 ONE_TO_ONE_2025 = 34  # the published figure
 
@@ -96,6 +99,9 @@ def make_rows(seed: int = 2025) -> list[dict]:
 def write(rows: list[dict], path: Path) -> None:
     with path.open("w", newline="") as handle:
         w = csv.writer(handle)
+        # A title row above the header (tolerated and reported by the reader) so the file
+        # says what it is wherever it is copied.
+        w.writerow([TITLE])
         w.writerow(HEADER)
         for r in rows:
             w.writerow(["" if r[c] is None else

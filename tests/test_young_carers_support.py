@@ -143,6 +143,9 @@ def test_the_illustrative_example_gives_the_strategy_figure_of_34():
     db.ensure_schemas(con)
     counts = _stage(con, None, path=EXAMPLE)
     assert counts.rows_quarantined == 0 and counts.rows_loaded == counts.rows_in
+    read = _read(EXAMPLE)
+    assert [(s.row, s.reason) for s in read.skipped] == [(1, "title row above the header")]
+    assert "ILLUSTRATIVE EXAMPLE, NOT COUNCIL RECORDS" in EXAMPLE.read_text().splitlines()[0]
     rows = _service_rows(con)
     assert rows[("young_carers_one_to_one", "CY2025", "all")]["numerator"] == 34
     # More one-to-one episodes than young carers: counting episodes would overstate it.
@@ -163,7 +166,7 @@ def test_suites_pass_on_the_example_and_fail_on_a_name_or_backwards_dates():
     for engine in ("sql", "gx"):
         assert run_suite(con, suites.young_carers_support_consistency, engine).success
     con.execute("update staging.young_carers_support set case_ref = 'Jane Smith', "
-                "assessment_date = referral_date - 3 where _source_row = 2")
+                "assessment_date = referral_date - 3 where _source_row = 3")
     for engine in ("sql", "gx"):
         result = run_suite(con, suites.young_carers_support_consistency, engine)
         failed = {f.column for f in result.failures}
