@@ -11,6 +11,8 @@ from expectations.core import Suite
 
 # The same pattern as the contract's case_ref_pseudonymous rule (sources/returns/contract.py).
 CASE_REF = r"^[A-Za-z0-9][A-Za-z0-9/_-]{0,39}$"
+# Plausibility limit for young carers per 1,000 pupils in one area.
+MAX_PER_1000 = 200
 
 dfe_young_carers = Suite(
     name="stg_dfe_young_carers_suite",
@@ -40,15 +42,21 @@ dfe_young_carers = Suite(
 
 school_census_totals = Suite(
     name="young_carers_school_census_totals",
-    description="Per area and year: young carers do not exceed pupils; identified by school "
-                "plus by parent do not exceed the young-carer total; one row per year and "
-                "area; at least one all-phases, all-pupils total found.",
+    description="Per area and year: young carers do not exceed pupils (nor 200 per 1,000, "
+                "a sign the pupil total is not one); identified by school plus by parent do "
+                "not exceed the young-carer total; one row per year and area; at least one "
+                "all-phases, all-pupils total found.",
     query="select period_id, area_code, pupils - young_carers as pupils_not_young_carers, "
           "young_carers - coalesce(identified_by_school, 0) - coalesce(identified_by_parent, 0)"
-          " as total_less_split from marts.young_carers_school_census",
+          " as total_less_split, young_carers / nullif(pupils, 0) * 1000 as per_1000 "
+          "from marts.young_carers_school_census",
     build=lambda x: [
         x.ExpectColumnValuesToBeBetween(column="pupils_not_young_carers", min_value=0),
         x.ExpectColumnValuesToBeBetween(column="total_less_split", min_value=0),
+        # England records about 6 per 1,000. Far above that means the pupil total is not one
+        # (e.g. a "Total" status that counts young carers, not all pupils): stop, do not publish.
+        x.ExpectColumnValuesToBeBetween(column="per_1000", min_value=0,
+                                        max_value=MAX_PER_1000),
         x.ExpectCompoundColumnsToBeUnique(column_list=["period_id", "area_code"]),
         # A file whose all-phases, all-pupils totals cannot be found (renamed labels) would
         # otherwise publish nothing without saying why.

@@ -260,11 +260,15 @@ def test_school_census_suites_pass_on_the_data_and_fail_on_broken_rows(tmp_path)
     # More young carers than pupils, and a repeated row: both suites must fail.
     con.execute("update marts.young_carers_school_census set pupils = 10 "
                 f"where area_code = '{ROTHERHAM}'")
+    # A "Total" that counted young carers, not pupils: 1,000 per 1,000.
+    con.execute("update marts.young_carers_school_census set pupils = young_carers "
+                f"where area_code = '{ENGLAND}'")
     con.execute("insert into staging.dfe_young_carers select * from staging.dfe_young_carers "
                 f"where area_code = '{ROTHERHAM}' and young_carer_group = 'school'")
     for engine in ("sql", "gx"):
         totals = run_suite(con, suites.school_census_totals, engine)
-        assert {f.column for f in totals.failures} == {"pupils_not_young_carers"}, engine
+        assert {f.column for f in totals.failures} == {"pupils_not_young_carers",
+                                                       "per_1000"}, engine
         rows = run_suite(con, suites.dfe_young_carers, engine)
         assert [f.expectation for f in rows.failures] == \
             ["expect_compound_columns_to_be_unique"], engine
