@@ -298,3 +298,21 @@ def test_a_file_without_all_phase_totals_fails_the_blocking_check(tmp_path):
         result = run_suite(con, suites.school_census_totals, engine)
         assert [f.expectation for f in result.failures] == \
             ["expect_table_row_count_to_be_between"], engine
+
+
+def test_the_reconciliation_reports_a_difference_and_never_shows_a_small_count(tmp_path):
+    path = tmp_path / "young_carers.csv"
+    rows = [_row("202425", "Local authority", ROTHERHAM, "Rotherham", "Young carer", count,
+                 pupils, la="372", region=YORKS, region_name="Yorkshire and The Humber")
+            for count, pupils in [(3, 46_000)]]
+    with path.open("w", newline="") as handle:
+        csv.writer(handle).writerows([HEADER, *rows])
+    con = _warehouse(path)
+    got = {r[0]: r[1:] for r in con.execute(
+        "select measure, result, held_value, explanation "
+        "from marts.young_carers_reconciliation").fetchall()}
+    result, held, explanation = got["young_carers"]
+    assert result == "differs" and held is None
+    assert "gives [c] young carers, not 82" in explanation and " 3 " not in explanation
+    assert got["pupils"][:2] == ("differs", 46_000)
+    assert "gives 46,000 pupils, not 45,627" in got["pupils"][2]

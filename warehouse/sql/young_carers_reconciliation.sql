@@ -61,7 +61,10 @@ checked as (
 
 select
     claim_id, document, quote, area_code, measure, measure_label, claimed_period_id,
-    claimed_period_label, claimed_value, claimed_text, held_value, held_equal_in, held_equal_period_id,
+    claimed_period_label, claimed_value, claimed_text,
+    -- This table is published as it is: a held count of 1-4 young carers is shown as [c].
+    case when small then null else held_value end as held_value,
+    held_equal_in, held_equal_period_id,
     case
         when held_value = claimed_value then 'matches'
         when held_value is not null then 'differs'
@@ -73,7 +76,10 @@ select
             'The data held for ' || claimed_period_label || ' gives the same figure ('
             || claimed_text || ' ' || measure_label || ').'
         when held_value is not null then
-            'The data held for ' || claimed_period_label || ' gives ' || held_value
+            'The data held for ' || claimed_period_label || ' gives '
+            || case when small then '[c]'
+                    when measure = 'young_carers_per_1000' then format('{:,.2f}', held_value)
+                    else format('{:,}', held_value::bigint) end
             || ' ' || measure_label || ', not ' || claimed_text
             || '; the published table shows the data held.'
         when held_equal_in is not null then
@@ -87,5 +93,6 @@ select
             || ' count by another year''s pupils.'
         else 'No figure for ' || claimed_period_label || ' is held.'
     end as explanation
-from checked
+from (select *, measure = 'young_carers' and held_value between 1 and 4 as small
+      from checked)
 order by claim_id
