@@ -44,11 +44,13 @@ school_census_totals = Suite(
     name="young_carers_school_census_totals",
     description="Per area and year: young carers do not exceed pupils (nor 200 per 1,000, "
                 "a sign the pupil total is not one); identified by school plus by parent do "
-                "not exceed the young-carer total; one row per year and area; at least one "
-                "all-phases, all-pupils total found.",
-    query="select period_id, area_code, pupils - young_carers as pupils_not_young_carers, "
+                "not exceed the young-carer total; one row per year, area and phase; the "
+                "all-phases, all-pupils totals are found.",
+    query="select period_id, area_code, phase, pupils - young_carers as pupils_not_young_carers, "
           "young_carers - coalesce(identified_by_school, 0) - coalesce(identified_by_parent, 0)"
           " as total_less_split, young_carers / nullif(pupils, 0) * 1000 as per_1000 "
+          ", least(count(*) filter (where phase = 'all') over (), 1)::integer "
+          "as has_all_phases "
           "from marts.young_carers_school_census",
     build=lambda x: [
         x.ExpectColumnValuesToBeBetween(column="pupils_not_young_carers", min_value=0),
@@ -57,10 +59,11 @@ school_census_totals = Suite(
         # (e.g. a "Total" status that counts young carers, not all pupils): stop, do not publish.
         x.ExpectColumnValuesToBeBetween(column="per_1000", min_value=0,
                                         max_value=MAX_PER_1000),
-        x.ExpectCompoundColumnsToBeUnique(column_list=["period_id", "area_code"]),
+        x.ExpectCompoundColumnsToBeUnique(column_list=["period_id", "area_code", "phase"]),
         # A file whose all-phases, all-pupils totals cannot be found (renamed labels) would
         # otherwise publish nothing without saying why.
         x.ExpectTableRowCountToBeBetween(min_value=1),
+        x.ExpectColumnValuesToBeInSet(column="has_all_phases", value_set=[1]),
     ],
 )
 

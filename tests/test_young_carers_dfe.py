@@ -296,8 +296,8 @@ def test_a_file_without_all_phase_totals_fails_the_blocking_check(tmp_path):
     con = _warehouse(path)
     for engine in ("sql", "gx"):
         result = run_suite(con, suites.school_census_totals, engine)
-        assert [f.expectation for f in result.failures] == \
-            ["expect_table_row_count_to_be_between"], engine
+        assert [(f.expectation, f.column) for f in result.failures] == \
+            [("expect_column_values_to_be_in_set", "has_all_phases")], engine
 
 
 def test_the_reconciliation_reports_a_difference_and_never_shows_a_small_count(tmp_path):
@@ -316,3 +316,30 @@ def test_the_reconciliation_reports_a_difference_and_never_shows_a_small_count(t
     assert "gives [c] young carers, not 82" in explanation and " 3 " not in explanation
     assert got["pupils"][:2] == ("differs", 46_000)
     assert "gives 46,000 pupils, not 45,627" in got["pupils"][2]
+
+
+def test_school_phases_give_rates_by_phase_against_englands_same_phase(tmp_path):
+    path = tmp_path / "young_carers.csv"
+    rows = []
+    for level, code, name, la, phases in (
+            ("Local authority", ROTHERHAM, "Rotherham", "372",
+             {"Total": (70, 46_000), "State-funded primary": (20, 24_000),
+              "State-funded secondary": (50, 22_000)}),
+            ("National", ENGLAND, "England", "",
+             {"Total": (60_000, 8_000_000), "State-funded primary": (20_000, 4_500_000),
+              "State-funded secondary": (40_000, 3_500_000)})):
+        for phase, (young_carers, pupils) in phases.items():
+            row = _row("202425", level, code, name, "Young carer", young_carers, pupils, la=la,
+                       region=YORKS if la else "",
+                       region_name="Yorkshire and The Humber" if la else "")
+            row[HEADER.index("phase_type_grouping")] = phase
+            rows.append(row)
+    with path.open("w", newline="") as handle:
+        csv.writer(handle).writerows([HEADER, *rows])
+    values, _ = _values(_warehouse(path))
+    key = ("young_carers_identified_per_1000", ROTHERHAM, "AY2024")
+    assert values.loc[(*key, "all")].value == pytest.approx(70 / 46_000 * 1000)
+    secondary = values.loc[(*key, "phase: State-funded secondary")]
+    assert secondary.value == pytest.approx(50 / 22_000 * 1000)
+    assert secondary.england_value == pytest.approx(40_000 / 3_500_000 * 1000)
+    assert secondary.lower_ci < secondary.value < secondary.upper_ci

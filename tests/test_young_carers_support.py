@@ -75,6 +75,7 @@ def _service_rows(con) -> dict:
     # The indicator SQL also reads the school-census tables: give it empty ones.
     con.execute("create or replace table marts.young_carers_school_census as select "
                 "* from (select null::varchar as period_id, null::varchar as area_code, "
+                "null::varchar as phase, "
                 "null::varchar as area_name, null::varchar as area_level, "
                 "null::varchar as region_code, null::bigint as young_carers, "
                 "null::varchar as young_carers_symbol, null::varchar as derivation, "

@@ -21,15 +21,18 @@ claims (claim_id, document, quote, area_code, measure, claimed_period_id, claime
      'E08000018', 'young_carers_per_1000', 'AY2024', round(82 / 45627 * 1000, 2))
 ),
 
+census as (
+    select * from marts.young_carers_school_census where phase = 'all'
+),
+
 held as (
     select period_id, area_code, 'young_carers' as measure, young_carers::double as value
-    from marts.young_carers_school_census
+    from census
     union all
-    select period_id, area_code, 'pupils', pupils::double from marts.young_carers_school_census
+    select period_id, area_code, 'pupils', pupils::double from census
     union all
-    select period_id, area_code, 'young_carers_per_1000',
-           round(young_carers / pupils * 1000, 2)
-    from marts.young_carers_school_census
+    select period_id, area_code, 'young_carers_per_1000', round(young_carers / pupils * 1000, 2)
+    from census
 ),
 
 labelled as (

@@ -1,6 +1,7 @@
--- young_carers_school_census: one row per academic year x area (all school phases, all
--- pupils): young carers identified (in total, by school, by parent), the pupil total, the
--- published percentage, EES symbols and the rows each figure came from.
+-- young_carers_school_census: one row per academic year x area x school phase ('all' for the
+-- publisher's all-phases total), all pupils: young carers identified (in total, by school, by
+-- parent), the pupil total, the published percentage, EES symbols and the rows each figure
+-- came from.
 --
 -- The young-carer count is the publisher's own total row where there is one; only where the
 -- file has no total but has both "identified by school" and "identified by parent" is it
@@ -9,15 +10,17 @@
 with
 
 totals as (
-    select *, {'f': _source_file, 's': _source_sha256, 'r': _source_row} as ref
+    select * exclude (phase),
+           case when lower(phase) in ('total', 'all', 'all phases', 'all schools') then 'all'
+                else phase end as phase,
+           {'f': _source_file, 's': _source_sha256, 'r': _source_row} as ref
     from staging.dfe_young_carers
-    where lower(phase) in ('total', 'all', 'all phases', 'all schools')
-      and lower(characteristic) in ('total', 'all', 'all pupils')
+    where lower(characteristic) in ('total', 'all', 'all pupils')
 ),
 
 by_area as (
     select
-        period_id, academic_year_start, area_code,
+        period_id, academic_year_start, area_code, phase,
         any_value(area_name) as area_name, any_value(area_level) as area_level,
         any_value(region_code) as region_code, any_value(old_la_code) as old_la_code,
         any_value(number_of_pupils) filter (where young_carer_group = 'young_carer') as yc,
@@ -44,11 +47,11 @@ by_area as (
         list(ref) filter (where young_carer_group = 'school') as school_refs,
         list(ref) filter (where young_carer_group = 'parent') as parent_refs
     from totals
-    group by period_id, academic_year_start, area_code
+    group by period_id, academic_year_start, area_code, phase
 )
 
 select
-    period_id, academic_year_start, area_code, area_name, area_level, region_code,
+    period_id, academic_year_start, area_code, phase, area_name, area_level, region_code,
     old_la_code,
     coalesce(yc, case when not has_total_row then school + parent end) as young_carers,
     case when yc is null and not has_total_row and school is not null and parent is not null
@@ -66,4 +69,4 @@ select
     source_publication,
     refs, school_refs, parent_refs
 from by_area
-order by academic_year_start, area_code
+order by academic_year_start, area_code, phase <> 'all', phase

@@ -4,7 +4,12 @@
 with
 
 census as (
-    select * from marts.young_carers_school_census
+    select * from marts.young_carers_school_census where phase = 'all'
+),
+
+-- School phases (primary, secondary, special...) where the file has them: the rate by phase.
+by_phase as (
+    select * from marts.young_carers_school_census where phase <> 'all'
 ),
 
 symbols (ees, gss) as (
@@ -74,6 +79,12 @@ school_census as (
                           then 'Published in: ' || source_publication || '.' end),
            refs
     from census
+    union all
+    select 'young_carers_identified_per_1000', area_code, area_name, area_level, region_code,
+           period_id, 'phase: ' || phase, young_carers, pupils,
+           case when pupils is null then published_percent * 10 end,
+           (select gss from symbols where ees = young_carers_symbol), null, refs
+    from by_phase
 ),
 
 school_census_noted as (
