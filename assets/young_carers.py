@@ -17,8 +17,9 @@ stg_dfe_young_carers = sql_asset(
 
 young_carers_school_census = sql_asset(
     "young_carers_school_census", "young_carers",
-    "Young carers identified in the January school census by area and academic year: total, "
-    "by school, by parent, pupil total; the publisher's own area totals.",
+    "Young carers identified in the January school census by area, academic year and school "
+    "phase ('all' = all phases): total, by school, by parent, pupil total; the publisher's own "
+    "area totals.",
     deps=["stg_dfe_young_carers"])
 
 young_carers_reconciliation = sql_asset(
