@@ -25,9 +25,9 @@ claim_notes as (
     from marts.young_carers_reconciliation
     union all
     select area_code, held_equal_period_id, measure, claim_id,
-           'Strategy check: the ' || claimed_text || ' '
-           || measure_label || ' that "' || quote || '" (' || document || ') gives for '
-           || claimed_period_label || ' is this period''s figure.'
+           'Strategy check: "' || quote || '" (' || document || ') gives '
+           || claimed_text || ' ' || measure_label || ' for ' || claimed_period_label
+           || '; that is the figure for this period, not ' || claimed_period_label || '.'
     from marts.young_carers_reconciliation where held_equal_period_id is not null
 ),
 
