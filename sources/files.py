@@ -20,6 +20,7 @@ KIND_PATTERNS: dict[str, tuple[str, ...]] = {
     "lookup_lad_region": ("*lad*rgn*.csv",),
     "dfe_young_carers": ("*dfe*young*carer*.csv", "*spc*young*carer*.csv",
                          "*schools*pupils*young*carer*.csv"),
+    "oflog_asc": ("*oflog*asc*.csv",),
 }
 
 # National tables a CSV's header row also announces, whatever the file is called (a DfE
