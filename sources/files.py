@@ -21,6 +21,7 @@ KIND_PATTERNS: dict[str, tuple[str, ...]] = {
     "dfe_young_carers": ("*dfe*young*carer*.csv", "*spc*young*carer*.csv",
                          "*schools*pupils*young*carer*.csv"),
     "oflog_asc": ("*oflog*asc*.csv",),
+    "census_ts039_lsoa": ("*ts039*lsoa*.csv",),
 }
 
 # National tables a CSV's header row also announces, whatever the file is called (a DfE
