@@ -102,3 +102,22 @@ def test_lsoa_values_intervals_significance_and_rank():
     mine = lineage[(lineage.area_code == top["area_code"])
                    & (lineage.indicator_id == "lsoa_unpaid_care_pct")]
     assert mine.source_file.tolist() == ["census2021-ts039-lsoa.csv"]
+
+
+def test_ranked_table_and_chart_are_built_from_the_published_values():
+    from warehouse.small_areas import CHART_NAME, published_outputs
+
+    con = _warehouse()
+    full = load()
+    cat = Catalogue(full.commitments, full.measures,
+                    tuple(i for i in full.indicators if i.sql == "indicators/small_areas.sql"))
+    values, _, _ = compute(con, cat)
+    tables, files = published_outputs({"indicator_values": values})
+    ranked = tables["lsoa_carers_ranked"]
+    assert len(ranked) == 170 and ranked["rank"].tolist() == list(range(1, 171))
+    assert ranked["pct_unpaid_care"].is_monotonic_decreasing
+    assert ranked["carers"].sum() == 26319
+    assert ranked["carers_50h"].sum() == 9312
+    assert files[CHART_NAME][:8] == b"\x89PNG\r\n\x1a\n"
+    # Nothing to publish without LSOA values.
+    assert published_outputs({"indicator_values": values.iloc[0:0]}) == ({}, {})

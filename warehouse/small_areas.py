@@ -20,7 +20,7 @@ def ranked_table(values: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame()
     keep = ["area_code", "area_name", "numerator", "denominator", "value", "lower_ci",
             "upper_ci", "symbol", "note"]
-    any_care = mine[mine.indicator_id == INDICATORS[0]][keep + ["source"]]
+    any_care = mine[mine.indicator_id == INDICATORS[0]][[*keep, "source"]]
     heavy = mine[mine.indicator_id == INDICATORS[1]][keep].rename(
         columns={c: f"{c}_50h" for c in keep if c not in ("area_code", "area_name")})
     table = any_care.merge(heavy, on=["area_code", "area_name"], how="left")
