@@ -16,3 +16,15 @@ stg_oflog_asc = sql_asset(
     deps=["raw_oflog_asc"])
 
 ascof_checks = [gx_check("stg_oflog_asc", suites.oflog_asc)]
+
+raw_nhsd_ascof = national_raw_asset(
+    "raw_nhsd_ascof", "nhsd_ascof", ascof.read_nhsd_ascof, "ascof",
+    "NHS Digital ASCOF open data (long format, councils, regions, England), as read.")
+
+stg_nhsd_ascof_carers = sql_asset(
+    "stg_nhsd_ascof_carers", "ascof",
+    "ASCOF 1C1B and 1C2B (all ages) per financial year and area: numerator, denominator and "
+    "the published outcome.",
+    deps=["raw_nhsd_ascof"])
+
+nhsd_checks = [gx_check("stg_nhsd_ascof_carers", suites.nhsd_ascof_carers)]

@@ -31,3 +31,22 @@ oflog_asc = Suite(
     ],
     row_id="_source_row",
 )
+
+nhsd_ascof_carers = Suite(
+    name="stg_nhsd_ascof_carers_suite",
+    description="Staged ASCOF 1C1B/1C2B rows: ONS codes, one row per year, area and measure, "
+                "numerator within denominator, and each published outcome within 0.1 points "
+                "of numerator / denominator (the same measure, not a mislabelled row).",
+    query="select period_id, area_code, measure_group, numerator, denominator, "
+          "denominator - numerator as non_numerator, "
+          "abs(outcome - round(100 * numerator / nullif(denominator, 0), 1)) as outcome_gap "
+          "from staging.nhsd_ascof_carers",
+    build=lambda x: [
+        x.ExpectColumnValuesToMatchRegex(column="area_code", regex=r"^E\d{8}$"),
+        x.ExpectCompoundColumnsToBeUnique(column_list=["period_id", "area_code",
+                                                       "measure_group"]),
+        x.ExpectColumnValuesToBeBetween(column="numerator", min_value=0),
+        x.ExpectColumnValuesToBeBetween(column="non_numerator", min_value=0),
+        x.ExpectColumnValuesToBeBetween(column="outcome_gap", min_value=0, max_value=0.1),
+    ],
+)
