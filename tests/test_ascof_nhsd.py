@@ -96,6 +96,10 @@ def test_rotherham_rests_on_8_carers_and_is_low_reliability(shipped):
         "is_sum_of_districts"]
     big = v.loc[("ascof_1c1b_carers_self_directed_support", ENGLAND, "FY2020")]
     assert pd.isna(big["symbol"])
+    # The figure traces to the three workbook rows it came from (outcome, numerator, denominator).
+    rows = lineage[(lineage.area_code == ROTHERHAM)
+                   & (lineage.indicator_id == "ascof_1c1b_carers_self_directed_support")]
+    assert rows.source_rows.tolist() == ["9976-9978"]
 
 
 def test_suite_passes_and_catches_a_numerator_above_its_denominator(shipped):
