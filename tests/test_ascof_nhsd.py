@@ -114,3 +114,16 @@ def test_suite_passes_and_catches_a_numerator_above_its_denominator(shipped):
     for engine in ("sql", "gx"):
         result = run_suite(con, suites.nhsd_ascof_carers, engine)
         assert {f.column for f in result.failures} == {"non_numerator", "outcome_gap"}, engine
+
+
+def test_council_median_and_rank_columns(shipped):
+    con = _warehouse(shipped)
+    full = load()
+    cat = Catalogue(full.commitments, full.measures,
+                    tuple(i for i in full.indicators if i.sql == "indicators/ascof_nhsd.sql"))
+    v = compute(con, cat)[0].set_index(["indicator_id", "area_code", "period_id"])
+    dp = v.loc[("ascof_1c2b_carers_direct_payments", ROTHERHAM, "FY2020")]
+    assert dp["council_rank"] == 112 and dp["council_rank_of"] == 147
+    assert dp["council_median"] == pytest.approx(100.0)
+    # Regions and England are not ranked among councils.
+    assert pd.isna(v.loc[("ascof_1c2b_carers_direct_payments", YORKS, "FY2020")]["council_rank"])

@@ -151,3 +151,13 @@ def test_suite_passes_on_the_shipped_file_and_fails_on_broken_rows():
         assert {f.expectation for f in result.failures} == {
             "expect_column_values_to_be_between", "expect_compound_columns_to_be_unique"}, engine
         assert {f.column for f in result.failures if f.column} >= {"asc1_value"}
+
+
+def test_council_median_mads_and_rank_are_columns_beside_the_value():
+    values, _ = _values(_warehouse())
+    row = values.loc[("ascof_1d_carer_quality_of_life", ROTHERHAM, "FY2021")]
+    assert (row["council_median"], row["mads_from_median"]) == (pytest.approx(7.2), 1.0)
+    assert (row["council_rank"], row["council_rank_of"]) == (28, 149)
+    row = values.loc[("ascof_3d2_carers_easy_to_find_information", ROTHERHAM, "FY2018")]
+    assert row["council_median"] == pytest.approx(62.4)
+    assert row["mads_from_median"] == pytest.approx(0.766, abs=0.001)

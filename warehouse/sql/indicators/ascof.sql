@@ -34,7 +34,7 @@ select
     council_median,
     mads_from_median,
     council_rank,
-    councils,
+    councils as council_rank_of,
     case when value is null then '[x]' end as symbol,
     'Median of all councils ' || printf(fmt, council_median)
         || case when value is not null then

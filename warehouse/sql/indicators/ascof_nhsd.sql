@@ -42,6 +42,9 @@ select
         || case when council_rank is not null then
                '; rank ' || council_rank || ' of ' || councils || ' councils (1 = highest)'
            else '' end || '.') as note,
+    council_median * 100 as council_median,
+    council_rank,
+    case when council_rank is not null then councils end as council_rank_of,
     refs
 from ranked
 order by indicator_id, period_id, area_code
