@@ -121,3 +121,11 @@ def test_ranked_table_and_chart_are_built_from_the_published_values():
     assert files[CHART_NAME][:8] == b"\x89PNG\r\n\x1a\n"
     # Nothing to publish without LSOA values.
     assert published_outputs({"indicator_values": values.iloc[0:0]}) == ({}, {})
+
+
+def test_the_tolerance_check_is_a_blocking_asset_check():
+    from assets.small_areas import small_area_checks
+
+    specs = {spec.name: spec for check in small_area_checks for spec in check.check_specs}
+    spec = specs["census_lsoa_sum_within_tolerance"]
+    assert spec.blocking and spec.asset_key.to_user_string() == "census_lsoa_reconciliation"
