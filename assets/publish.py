@@ -51,7 +51,11 @@ def _publish(context: dg.AssetExecutionContext, carers: CarersResource) -> dg.Ma
         "checks": _check_results(context),
     }
     edition = new_edition_id(context.run_id)
-    path = publish_edition(carers.publish_root, edition, tables, manifest)
+    from warehouse.small_areas import published_outputs  # issue 9: LSOA table and chart
+    extra_tables, extra_files = published_outputs(tables)
+    tables = {**tables, **extra_tables}
+    path = publish_edition(carers.publish_root, edition, tables, manifest,
+                           extra_files=extra_files or None)
     return dg.MaterializeResult(metadata={
         "edition": edition,
         "path": dg.MetadataValue.path(str(path)),

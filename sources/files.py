@@ -20,6 +20,9 @@ KIND_PATTERNS: dict[str, tuple[str, ...]] = {
     "lookup_lad_region": ("*lad*rgn*.csv",),
     "dfe_young_carers": ("*dfe*young*carer*.csv", "*spc*young*carer*.csv",
                          "*schools*pupils*young*carer*.csv"),
+    "oflog_asc": ("*oflog*asc*.csv",),
+    "census_ts039_lsoa": ("*ts039*lsoa*.csv",),
+    "nhsd_ascof": ("*meas-from-asc-of*.xlsx", "*ascof*open*data*.xlsx"),
 }
 
 # National tables a CSV's header row also announces, whatever the file is called (a DfE

@@ -26,6 +26,10 @@ VALUE_COLUMNS = [
     "polarity", "england_value", "england_comparison", "region_code", "region_value",
     "region_comparison", "rank", "rank_of", "previous_period_id", "previous_value", "change",
     "direction", "symbol", "note", "source",
+    # Comparison with all councils, where the indicator SQL gives it (issue 9, ASCOF): the
+    # median of all councils, the distance from it in median absolute deviations, and the
+    # council's rank among councils (1 = highest). Null for other indicators.
+    "council_median", "mads_from_median", "council_rank", "council_rank_of",
 ]
 
 
@@ -165,6 +169,10 @@ def compute(con: duckdb.DuckDBPyConnection, catalogue: Catalogue
             "note": " ".join(notes) or None,
             "source": "; ".join(f"{s['file']} (sha256 {s['sha256'][:12]}) rows "
                                 f"{compress_rows(s.get('rows'))}" for s in sources) or None,
+            "council_median": _finite(rec.get("council_median")),
+            "mads_from_median": _finite(rec.get("mads_from_median")),
+            "council_rank": rec.get("council_rank"),
+            "council_rank_of": rec.get("council_rank_of"),
             "_start": period["start_date"],
             # False when this value must not be set against the previous period's (a part
             # year, say): no change or direction of travel is computed across it.

@@ -57,6 +57,9 @@ def publish_edition(root: Path, edition_id: str, tables: dict[str, pd.DataFrame]
         for name, content in (extra_files or {}).items():
             (building / name).write_bytes(content)
         database = write_published_db(building, list(tables))
+        if extra_files:  # charts and other files: listed with their hashes like the tables
+            manifest = {**manifest, "files": [
+                {"file": name, "sha256": file_sha256(building / name)} for name in extra_files]}
         manifest = {**manifest, "edition": edition_id, "tables": entries,
                     "published_db": {"file": database.name, "sha256": file_sha256(database)}}
         (building / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str))
