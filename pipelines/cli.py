@@ -115,7 +115,8 @@ def _load_report() -> list[str]:
     finally:
         con.close()
     lines = [f"Returns: {len(rows)} files; rows quarantined: {total} "
-             "(see audit.quarantine, or `carers check FILE`)"] if rows else []
+             "(each with its file, row, column, value and rule in audit.quarantine)"
+             ] if rows else []
     for kind, file, rows_in, loaded, quarantined, superseded in rows:
         extra = f", {superseded} superseded by a corrected file" if superseded else ""
         lines.append(f"  {kind}: {file}: {rows_in} rows in, {loaded} loaded, "

@@ -1,8 +1,8 @@
 """Local returns in the warehouse: raw history by file, typed and validated staging, quarantine.
 
 Every row rule runs as one generated SQL statement over the raw text, so the same rules serve
-`carers check FILE`, a refresh, and ten million rows. Identifiers come from the contract (our
-own code); rule texts and allowed values are bound as parameters.
+a refresh, a single file checked on its own, and ten million rows. Identifiers come from the
+contract (our own code); rule texts and allowed values are bound as parameters.
 
 Rows in = rows loaded + rows quarantined + rows superseded (by a corrected file for the same
 organisation and financial year), per file, recorded in audit.file_loads.

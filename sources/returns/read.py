@@ -2,7 +2,7 @@
 and report blank and total rows, keep the row number the partner sees in Excel.
 
 The result is text, one column per contract column; typing and row rules run as SQL
-(warehouse/returns.py), so the same rules serve `carers check`, a refresh and 10 million rows.
+(warehouse/returns.py), so the same rules serve a refresh, a single file and 10 million rows.
 """
 
 from __future__ import annotations
