@@ -56,6 +56,8 @@ VENUES = [("Rotherham Minster", "Central"), ("Clifton Park Museum", "Central"),
           ("Kimberworth Park Community Centre", "Kimberworth"),
           ("Thrybergh Country Park", "Thrybergh"), ("Aston Parish Hall", "Aston"),
           ("Kiveton Park Community Centre", "Kiveton Park")]
+CARERS_WEEK_ACTIVITIES = ["coffee morning", "walk", "pamper session", "quiz", "information fair",
+                          "garden party", "lunch", "art workshop", "singing"]
 # Venues in use grow over the framework: the first n in each financial year.
 VENUES_IN_USE = {2022: 7, 2023: 9, 2024: 11, 2025: 12}
 
@@ -103,15 +105,16 @@ def make_events(rng: random.Random) -> list[dict]:
         coproduced = CARERS_WEEK_COPRODUCED.get(year, 9)
         for i in range(coproduced):
             ev.add(start + timedelta(days=i % 6), "carers_week",
-                   f"Carers Week {year}: {['coffee morning', 'walk', 'pamper session', 'quiz', 'information fair', 'garden party', 'lunch', 'art workshop', 'singing'][i % 9]}",
+                   f"Carers Week {year}: {CARERS_WEEK_ACTIVITIES[i % len(CARERS_WEEK_ACTIVITIES)]}",
                    NETWORK, True, rng.randint(12, 60), ev.venue(fy_of(start)),
                    professionals=rng.randint(2, 8), checks=rng.choice([None, rng.randint(5, 20)]))
         for i in range(1 + year % 2):  # partners' own events, not co-produced
             ev.add(start + timedelta(days=2 + i), "carers_week", f"Carers Week {year}: drop-in",
                    ORGANISERS[(year + i) % 4], False, rng.randint(6, 25), ev.venue(fy_of(start)))
         # Carers Rights Day, the last Thursday of November.
-        if year <= 2024 or LAST_DAY >= date(year, 11, 30):
-            rights_day = date(year, 11, 30) - timedelta(days=(date(year, 11, 30).weekday() - 3) % 7)
+        november_30 = date(year, 11, 30)
+        if november_30 <= LAST_DAY or year <= 2024:
+            rights_day = november_30 - timedelta(days=(november_30.weekday() - 3) % 7)
             ev.add(rights_day, "carers_rights_day", f"Carers Rights Day {year}", NETWORK,
                    CARERS_RIGHTS_DAY_COPRODUCED.get(year, 1) == 1, rng.randint(25, 70),
                    ("Riverside House", "Central"), professionals=rng.randint(4, 10))
