@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import subprocess
 import sys
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import openpyxl
@@ -16,6 +16,7 @@ from sources.returns.contract import RETURNS
 from sources.returns.template import columns_guide, csv_template, write_template
 
 TODAY = date(2025, 11, 30)
+FUTURE = date.today() + timedelta(days=60)  # after TODAY and after the real today
 HEADER = ["Event ID", "event_date", "Event-Type", "title", "organiser", "locality",
           "meeting_place", "coproduced", "carers_attending", "young_carers_attending"]
 
@@ -42,8 +43,8 @@ def messy_events(path: Path) -> Path:
         ["CW-01", "13/06/2025", "carers_week", "Repeat id", "crossroads", "Central",
          "Rotherham Minster", "yes", "12", None],                        # 9 duplicate id
         [None] * len(HEADER),                                            # 10 blank
-        ["NM-12", "15/01/2026", "network_meeting", "Network", "crossroads", "Borough-wide",
-         "online", "yes", "25", None],                                   # 11 future date
+        ["NM-12", FUTURE.strftime("%d/%m/%Y"), "network_meeting", "Network", "crossroads",
+         "Borough-wide", "online", "yes", "25", None],                  # 11 future date
         ["Total", None, None, None, None, None, None, None, "123", None], # 12 total row
     ]
     for row in rows:
@@ -73,8 +74,6 @@ def test_messy_xlsx_check_reports_each_bad_row_with_excel_row_and_reason(tmp_pat
 
 def test_carers_check_prints_the_same_and_exits_non_zero(tmp_path):
     path = messy_events(tmp_path / "crossroads_events_2025.xlsx")
-    # The CLI uses today's date: 2025 rows are in the past, the 2026 row may not be, so the
-    # assertions below do not depend on the future-date rule.
     run = subprocess.run([sys.executable, "-m", "pipelines.cli", "check", str(path)],
                          capture_output=True, text=True)
     assert run.returncode == QUARANTINE, run.stderr
@@ -82,6 +81,7 @@ def test_carers_check_prints_the_same_and_exits_non_zero(tmp_path):
     assert "row 7, column 'carers_attending', value '-3'" in out
     assert "row 8, column 'event_type', value 'garden party'" in out
     assert "row 9, column 'event_id'" in out and "duplicates row 5" in out
+    assert "row 11, column 'event_date'" in out and "in the future" in out
     assert "row 12: not data (total row)" in out
     assert "NOT READY" in out
 
