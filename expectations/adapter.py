@@ -11,7 +11,8 @@ import dagster as dg
 from expectations.core import SuiteResult
 
 
-def to_check_result(result: SuiteResult) -> dg.AssetCheckResult:
+def to_check_result(result: SuiteResult, warn_only: bool = False) -> dg.AssetCheckResult:
+    """`warn_only`: a failure is reported with WARN severity (for checks that do not block)."""
     metadata: dict[str, object] = {
         "rows_validated": result.rows,
         "expectations_evaluated": result.evaluated,
@@ -29,4 +30,5 @@ def to_check_result(result: SuiteResult) -> dg.AssetCheckResult:
             "Some expectations could not be evaluated: this is a fault in the check itself, "
             "not a verdict on the data.")
     return dg.AssetCheckResult(passed=result.success, metadata=metadata,
-                               severity=dg.AssetCheckSeverity.ERROR)
+                               severity=dg.AssetCheckSeverity.WARN if warn_only
+                               else dg.AssetCheckSeverity.ERROR)

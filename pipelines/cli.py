@@ -93,6 +93,9 @@ def summarise(result: Any) -> tuple[list[str], bool]:
     return lines, ok
 
 
+QUARANTINE_SHOWN = 10  # quarantined rows listed in the refresh summary
+
+
 def _load_report() -> list[str]:
     """Per return file: rows in, loaded, quarantined, superseded (from audit.file_loads)."""
     import duckdb
@@ -110,17 +113,28 @@ def _load_report() -> list[str]:
             "rows_superseded from audit.file_loads order by return_kind, source_file").fetchall()
         total = db.scalar(con, "select count(distinct (source_sha256, source_row)) "
                                "from audit.quarantine")
+        problems = con.execute(
+            "select source_file, source_row, column_name, value, rule from audit.quarantine "
+            "order by return_kind, source_file, source_row, column_name limit ?",
+            [QUARANTINE_SHOWN + 1]).fetchall()
     except duckdb.Error:
         return []
     finally:
         con.close()
     lines = [f"Returns: {len(rows)} files; rows quarantined: {total} "
-             "(each with its file, row, column, value and rule in audit.quarantine)"
+             "(each with its file, row, column, value and rule in audit.quarantine; "
+             "`carers check FILE` lists a file's problems with the fix)"
              ] if rows else []
     for kind, file, rows_in, loaded, quarantined, superseded in rows:
         extra = f", {superseded} superseded by a corrected file" if superseded else ""
         lines.append(f"  {kind}: {file}: {rows_in} rows in, {loaded} loaded, "
                      f"{quarantined} quarantined{extra}")
+    if problems:
+        lines.append("Quarantined rows" + (f" (first {QUARANTINE_SHOWN})"
+                                           if len(problems) > QUARANTINE_SHOWN else "") + ":")
+        for file, row, column, value, rule in problems[:QUARANTINE_SHOWN]:
+            shown = "blank" if value is None else repr(value)
+            lines.append(f"  {file}, row {row}, column '{column}', value {shown}: {rule}")
     return lines
 
 

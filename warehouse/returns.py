@@ -126,9 +126,11 @@ def _typed(column: Any, text: str) -> tuple[str, str | None]:
         typed = f"case when {number} >= 0 then {number} end"
         return typed, f"{text} is not null and ({typed}) is null"
     if t == "date":
-        typed = (f"coalesce(try_strptime({text}, '%Y-%m-%d'), "
-                 f"try_strptime({text}, '%d/%m/%Y'), "
-                 f"try_strptime({text}, '%Y-%m-%d %H:%M:%S'))::date")
+        parsed = (f"coalesce(try_strptime({text}, '%Y-%m-%d'), "
+                  f"try_strptime({text}, '%d/%m/%Y'), "
+                  f"try_strptime({text}, '%Y-%m-%d %H:%M:%S'))::date")
+        # A two-digit year (09/06/25) parses as the year 25: not a date anyone meant.
+        typed = f"case when year({parsed}) between 1900 and 2999 then {parsed} end"
         return typed, f"{text} is not null and ({typed}) is null"
     if t == "month":
         typed = (f"coalesce(try_strptime({text}, '%Y-%m'), "
@@ -151,9 +153,10 @@ def _typed(column: Any, text: str) -> tuple[str, str | None]:
 
 def _type_rule(column: Any) -> tuple[str, str]:
     if column.type == "date":
-        return ("must be a date written 2025-06-09 or 09/06/2025 (day/month/year)",
-                "Type the date as day/month/year, e.g. 09/06/2025; US month/day order is "
-                "not accepted.")
+        return ("must be a date written 2025-06-09 or 09/06/2025 (day/month/year, "
+                "four-digit year)",
+                "Type the date as day/month/year with a four-digit year, e.g. 09/06/2025, or "
+                "use an Excel date cell; US month/day order is not accepted.")
     if column.type == "month":
         return ("must be a month written 2025-06", "Type the month as year-month, e.g. 2025-06.")
     if column.type in ("count", "whole"):

@@ -118,6 +118,11 @@ EVENTS = Return(
     rules=(
         Rule("not_in_future", "event_date", "event_date > $today",
              "the event date is in the future", "Only send events that have taken place."),
+        Rule("reps_are_carers_attending", "carer_reps_attending",
+             "carer_reps_attending > carers_attending",
+             "carer_reps_attending is more than carers_attending (representatives are carers "
+             "attending, so they are counted in carers_attending too)",
+             "Check both numbers; carers_attending includes the carer representatives."),
     ),
 )
 

@@ -63,7 +63,9 @@ class ReadReturn:
 
 
 def normalise_header(cell: object) -> str:
-    return str(cell if cell is not None else "").strip().lower()
+    """A header cell as the contract names it: 'Event ID ' and 'event-id' both read event_id."""
+    text = str(cell if cell is not None else "").strip().lower()
+    return re.sub(r"[\s\-]+", "_", text)
 
 
 def _cell_text(value: object) -> str | None:
