@@ -18,7 +18,6 @@ makes sure no hidden value can be worked back out of what is shown:
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 
 import pandas as pd
