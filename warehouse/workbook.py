@@ -76,13 +76,20 @@ def _shown(value: Any) -> bool:
         and not (isinstance(value, type(pd.NA)) and value is pd.NA)
 
 
+TEXT_COLUMNS = {"symbol", "note", "measures_of_success", "commitments", "indicator_ids",
+                "indicator_titles", "applies_to"}
+
+
 def _symbol_for(column: str, row: dict[str, Any]) -> str:
-    """The Analysis Function symbol for a cell with no value."""
+    """The Analysis Function symbol for a cell with no value ("none" for text columns)."""
+    if column in TEXT_COLUMNS:
+        return "none"
     symbol = str(row.get("symbol") or "")
     if "[c]" in symbol and column in {"value", "numerator", "lower_ci", "upper_ci",
                                       "denominator", "previous_value", "change"}:
         return "[c]"
-    if column in {"previous_value", "change", "direction"} and not row.get("previous_period_id"):
+    if column in {"previous_value", "change", "direction"} \
+            and not _shown(row.get("previous_period_id")):
         return "[z]"  # no earlier period
     if column in {"change", "direction"} and _shown(row.get("previous_value")) \
             and _shown(row.get("value")):
@@ -234,9 +241,12 @@ def build_report(publish_root: Path, year: str, catalogue: Catalogue,
         ids = [i.id for i in catalogue.indicators if code in i.commitments]
         rows = chosen[chosen["indicator_id"].isin(ids)]
         description = (f"Indicators evidencing commitment {code} ({wording}), Rotherham, "
-                       f"{fy.label}, every breakdown.")
-        if rows.empty:
-            description += " No indicator evidencing it has a value for this year."
+                       f"{fy.label}, every breakdown; an indicator with no value for the "
+                       "year has one row saying so.")
+        absent = [i for i in ids if i not in set(rows["indicator_id"])]
+        if absent:
+            rows = pd.concat([rows, _absent_rows(absent, catalogue, values, fy)],
+                             ignore_index=True)
         sheets.append(Sheet(code, f"{code}: {wording}, {fy.label}", description, rows,
                             {c: VALUE_HEADERS[c] for c in COMMITMENT_COLUMNS}))
     sheets.append(Sheet("Coverage", "Coverage: the strategy's commitments and measures of "
@@ -247,6 +257,29 @@ def build_report(publish_root: Path, year: str, catalogue: Catalogue,
     notes = _notes(catalogue, how)
     return Report(fy.label, folder.name, folder, file_sha256(folder / "manifest.json"), how,
                   sheets, notes)
+
+
+def _absent_rows(ids: list[str], catalogue: Catalogue, values: pd.DataFrame, fy: Any
+                 ) -> pd.DataFrame:
+    """One row per indicator with no value for the year: [x], and its latest period if any."""
+    rows = []
+    for ind_id in ids:
+        ind = catalogue.get(ind_id)
+        have = values[values["indicator_id"] == ind_id]
+        if have.empty:
+            note = "No value for Rotherham in this edition."
+        else:
+            latest = max(have["period_id"], key=lambda p: period_of(p).start_date)
+            note = (f"No value for {fy.label}; the latest period with a value is "
+                    f"{period_of(latest).label} (see the Board table and indicator_values).")
+        area = values["area_name"].iloc[0] if len(values) else None
+        rows.append({"indicator_id": ind_id, "indicator_title": ind.title,
+                     "area_code": ROTHERHAM, "area_name": area,
+                     "period_id": fy.period_id if ind.period_type == "financial_year" else None,
+                     "period_label": fy.label if ind.period_type == "financial_year" else None,
+                     "period_type": ind.period_type, "breakdown": "all", "unit": ind.unit,
+                     "value_type": ind.value_type, "symbol": "[x]", "note": note})
+    return pd.DataFrame(rows)
 
 
 def _notes(catalogue: Catalogue, how: str) -> pd.DataFrame:
