@@ -69,9 +69,9 @@ def board_table(values: pd.DataFrame, catalogue: Catalogue, targets: list[Target
     """One row per catalogue indicator: its latest value for the area (breakdown `all`, up to
     `until` if given), the previous value, change, direction, interval, comparators, target
     and status. An indicator with no value gets a row with [x] and a note saying why."""
+    if until is not None and not values.empty:  # nothing after the year's end, targets too
+        values = values[values["period_id"].map(period_end) <= until]
     mine = values[(values["area_code"] == area_code) & (values["breakdown"] == "all")]
-    if until is not None and not mine.empty:
-        mine = mine[mine["period_id"].map(period_end) <= until]
     by_indicator = {k: g for k, g in mine.groupby("indicator_id", sort=False)}
     area_name = next(iter(values.loc[values["area_code"] == area_code, "area_name"]), None)
     rows = []
