@@ -43,7 +43,13 @@ def period_of(period_id: str) -> Period:
 
 
 def period_end(period_id: str) -> date:
-    return period_of(period_id).end_date
+    """When a period's figure is known, for "the latest period by the year's end": its last
+    day, except an academic year, whose figures come from the January school census (the
+    2024/25 figure is the January 2025 census, inside the 2024/25 financial year)."""
+    period = period_of(period_id)
+    if period.period_type == "academic_year":
+        return date(period.start_year + 1, 1, 31)
+    return period.end_date
 
 
 def period_label(period_id: str | None) -> str | None:

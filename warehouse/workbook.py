@@ -66,8 +66,8 @@ def year_period_ids(values: pd.DataFrame, year: str) -> tuple[pd.DataFrame, str]
     keep.loc[latest.index] = ends[latest.index] == latest
     how = (f"Financial-year indicators show {fy.label} (April {fy.start_year} to March "
            f"{fy.start_year + 1}). Census, academic-year and calendar-year indicators show "
-           f"their latest period ending by 31 March {fy.start_year + 1}; the Period column "
-           "names it.")
+           f"their latest period ending by 31 March {fy.start_year + 1} (an academic year "
+           "counts from its January school census); the Period column names it.")
     return values[keep], how
 
 
@@ -85,6 +85,9 @@ def _symbol_for(column: str, row: dict[str, Any]) -> str:
     if column in TEXT_COLUMNS:
         return "none"
     symbol = str(row.get("symbol") or "")
+    if column in {"previous_value", "change", "direction"} \
+            and "[c]" in str(row.get("previous_symbol") or ""):
+        return "[c]"  # blanked because the previous period's value is suppressed
     if "[c]" in symbol and column in {"value", "numerator", "lower_ci", "upper_ci",
                                       "denominator", "previous_value", "change"}:
         return "[c]"
@@ -171,6 +174,8 @@ class Report:
     period_note: str
     sheets: list[Sheet]
     notes: pd.DataFrame
+    sources: list[str] = field(default_factory=list)
+    without_data: list[str] = field(default_factory=list)
 
 
 def _targets_from(frame: pd.DataFrame) -> list[Target]:
@@ -214,6 +219,7 @@ def build_report(publish_root: Path, year: str, catalogue: Catalogue,
         raise WorkbookError(f"Edition {folder.name} has no coverage table (published before "
                             "the Board's tables existed): run `carers refresh`, or "
                             "`carers publish --refresh`.")
+    values = _with_previous_symbol(values)
     chosen, how = year_period_ids(values, fy.label)
     yearly = chosen[chosen["period_type"].isin({"financial_year", *SUB_YEAR})]
     if yearly.empty:
@@ -231,6 +237,7 @@ def build_report(publish_root: Path, year: str, catalogue: Catalogue,
                         until=fy.end_date)
     types = dict(zip(metadata["indicator_id"], metadata["value_type"], strict=True))
     board["value_type"] = board["indicator_id"].map(types)
+    board = _with_previous_symbol(board, values)
     sheets = [Sheet("Board_table", f"Board indicator table, {fy.label}: Rotherham",
                     "For each indicator, the latest value up to the end of the year, the "
                     "previous value, change and direction of travel, the 95% interval, England "
@@ -255,8 +262,28 @@ def build_report(publish_root: Path, year: str, catalogue: Catalogue,
                         "indicators that evidence it; 'not evidenced yet' where none does.",
                         coverage, COVERAGE_HEADERS))
     notes = _notes(catalogue, how)
+    shown = set(chosen["indicator_id"]) | set(board.loc[board["period_id"].notna(),
+                                                        "indicator_id"])
+    sources = sorted({str(i.numerator.get("source")) for i in catalogue.indicators
+                      if i.id in shown}
+                     | {str((i.denominator or {}).get("source")) for i in catalogue.indicators
+                        if i.id in shown and i.denominator})
+    without = [i.id for i in catalogue.indicators if i.id not in set(values["indicator_id"])]
     return Report(fy.label, folder.name, folder, file_sha256(folder / "manifest.json"), how,
-                  sheets, notes)
+                  sheets, notes, sources, without)
+
+
+def _with_previous_symbol(frame: pd.DataFrame, values: pd.DataFrame | None = None
+                          ) -> pd.DataFrame:
+    """Add the previous period's symbol to each row, so a previous value or change blanked
+    to protect a suppressed value shows [c] rather than [x]."""
+    values = frame if values is None else values
+    keys = ["indicator_id", "area_code", "breakdown", "period_id"]
+    previous = values[keys + ["symbol"]].rename(columns={"period_id": "previous_period_id",
+                                                        "symbol": "previous_symbol"})
+    previous = previous.drop_duplicates(keys[:3] + ["previous_period_id"])
+    frame = frame.drop(columns=["previous_symbol"], errors="ignore")
+    return frame.merge(previous, how="left", on=[*keys[:3], "previous_period_id"])
 
 
 def _absent_rows(ids: list[str], catalogue: Catalogue, values: pd.DataFrame, fy: Any
@@ -362,9 +389,9 @@ def write(report: Report, out: Path, charts: list[dict[str, str]] | None = None,
         ("Period", subheading), (report.period_note, wrap),
         ("Source", subheading),
         (f"Published edition {report.edition} of the carers-outcomes pipeline (manifest "
-         f"sha256 {report.manifest_sha256}). Sources: ONS Census 2011 and 2021, DfE school "
-         "census, NHS England ASCOF and SACE, and Rotherham's own returns; each figure's "
-         "source file and rows are in the edition's indicator_lineage.", wrap),
+         f"sha256 {report.manifest_sha256}). Each figure's source file, its sha256 and "
+         "rows are in the edition's indicator_lineage table.", wrap),
+        *[(f"Source: {s}", wrap) for s in report.sources],
         ("Contact", subheading), (CONTACT, wrap),
         ("Publication date", subheading), (published.isoformat(), None),
         ("Symbols", subheading),

@@ -60,4 +60,8 @@ def run(args: argparse.Namespace) -> int:
           f"(manifest sha256 {report.manifest_sha256[:12]}):")
     for path in written:
         print(f"  {path}")
+    if report.without_data:
+        print(f"Warning: {len(report.without_data)} catalogue indicator(s) have no value for "
+              f"Rotherham in this edition (shown as [x]): {', '.join(report.without_data)}. "
+              "Land their returns and run `carers refresh`.")
     return 0
