@@ -279,9 +279,9 @@ def _with_previous_symbol(frame: pd.DataFrame, values: pd.DataFrame | None = Non
     to protect a suppressed value shows [c] rather than [x]."""
     values = frame if values is None else values
     keys = ["indicator_id", "area_code", "breakdown", "period_id"]
-    previous = values[keys + ["symbol"]].rename(columns={"period_id": "previous_period_id",
+    previous = values[[*keys, "symbol"]].rename(columns={"period_id": "previous_period_id",
                                                         "symbol": "previous_symbol"})
-    previous = previous.drop_duplicates(keys[:3] + ["previous_period_id"])
+    previous = previous.drop_duplicates([*keys[:3], "previous_period_id"])
     frame = frame.drop(columns=["previous_symbol"], errors="ignore")
     return frame.merge(previous, how="left", on=[*keys[:3], "previous_period_id"])
 
