@@ -18,6 +18,7 @@ makes sure no hidden value can be worked back out of what is shown:
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 
 import pandas as pd
@@ -38,28 +39,38 @@ def _additive_sets(out: pd.DataFrame, about_people: pd.Series
     """(total row, member rows) for every set of people rows that adds up to a shown total."""
     sets: list[tuple[int | None, list[int]]] = []
     people = out[about_people]
+    index = people.index.tolist()
+    ind = people["indicator_id"].tolist()
+    area = people["area_code"].tolist()
+    period = people["period_id"].tolist()
+    breakdown = people["breakdown"].tolist()
     # Breakdowns of one indicator, area and period, and their `all` row.
-    for _, group in people.groupby(["indicator_id", "area_code", "period_id"], sort=False):
-        members = list(group.index[group["breakdown"] != "all"])
-        totals = list(group.index[group["breakdown"] == "all"])
-        if members:
-            sets.append((totals[0] if totals else None, members))
+    groups: dict[tuple, list[int]] = defaultdict(list)
+    totals: dict[tuple, int] = {}
+    for i, k in enumerate(zip(ind, area, period, strict=True)):
+        if breakdown[i] == "all":
+            totals.setdefault(k, index[i])
+        else:
+            groups[k].append(index[i])
+    sets.extend((totals.get(k), members) for k, members in groups.items())
     # Districts of a region, regions of England: only where the totals are sums of districts.
-    needed = {"area_level", "region_code", "is_sum_of_districts"}
-    if needed <= set(out.columns):
-        summed = people["is_sum_of_districts"].fillna(False).astype(bool)
-        for _, group in people.groupby(["indicator_id", "period_id", "breakdown"], sort=False):
-            level = group["area_level"]
-            for total in group.index[(level == "region") & summed.loc[group.index]]:
-                code = group.at[total, "area_code"]
-                members = list(group.index[(level == "district")
-                                           & (group["region_code"] == code)])
-                if members:
-                    sets.append((total, members))
-            for total in group.index[(group["area_code"] == ENGLAND) & summed.loc[group.index]]:
-                members = list(group.index[level == "region"])
-                if members:
-                    sets.append((total, members))
+    if {"area_level", "region_code", "is_sum_of_districts"} <= set(out.columns):
+        level = people["area_level"].tolist()
+        region = people["region_code"].tolist()
+        summed = people["is_sum_of_districts"].fillna(False).astype(bool).tolist()
+        parts: dict[tuple, list[int]] = defaultdict(list)
+        whole: dict[tuple, int] = {}
+        for i in range(len(index)):
+            cell = (ind[i], period[i], breakdown[i])
+            if level[i] == "district":
+                parts[(*cell, region[i])].append(index[i])
+            elif level[i] == "region":
+                parts[(*cell, ENGLAND)].append(index[i])
+                if summed[i]:
+                    whole[(*cell, area[i])] = index[i]
+            elif area[i] == ENGLAND and summed[i]:
+                whole[(*cell, ENGLAND)] = index[i]
+        sets.extend((total, parts[k]) for k, total in whole.items() if parts.get(k))
     return sets
 
 
@@ -131,14 +142,22 @@ def suppress(values: pd.DataFrame, people_indicators: set[str]) -> pd.DataFrame:
     return out
 
 
+def _among(out: pd.DataFrame, columns: list[str], keys: set[tuple], *extra: str
+           ) -> list[bool]:
+    """For each row, whether its values in `columns` (plus `extra`) form one of `keys`."""
+    if not keys:
+        return [False] * len(out)
+    values = [out[c].tolist() for c in columns] + [[e] * len(out) for e in extra]
+    return [k in keys for k in zip(*values, strict=True)]
+
+
 def _blank_what_points_at(out: pd.DataFrame, hide: set[int]) -> None:
     """Blank the cells of other rows that repeat a hidden value: the next period's previous
     value and change, and comparators equal to a hidden England or region value."""
     series = ["indicator_id", "area_code", "breakdown"]
     if {"previous_period_id", *series} <= set(out.columns):
         hidden = _keys(out, hide, [*series, "period_id"])
-        pointing = pd.Series(list(zip(*(out[c] for c in [*series, "previous_period_id"]),
-                                      strict=True)), index=out.index).isin(hidden)
+        pointing = _among(out, [*series, "previous_period_id"], hidden)
         for column in ("previous_value", "change", "direction"):
             if column in out.columns:
                 out.loc[pointing, column] = None
@@ -147,14 +166,12 @@ def _blank_what_points_at(out: pd.DataFrame, hide: set[int]) -> None:
         return
     hidden_areas = _keys(out, hide, [*slice_, "area_code"])
     if "england_value" in out.columns:
-        england = pd.Series(list(zip(*(out[c] for c in slice_), [ENGLAND] * len(out),
-                                     strict=True)), index=out.index).isin(hidden_areas)
+        england = _among(out, slice_, hidden_areas, ENGLAND)
         out.loc[england, "england_value"] = None
         if "england_comparison" in out.columns:
             out.loc[england, "england_comparison"] = None
     if {"region_value", "region_code"} <= set(out.columns):
-        region = pd.Series(list(zip(*(out[c] for c in [*slice_, "region_code"]), strict=True)),
-                           index=out.index).isin(hidden_areas)
+        region = _among(out, [*slice_, "region_code"], hidden_areas)
         out.loc[region, "region_value"] = None
         if "region_comparison" in out.columns:
             out.loc[region, "region_comparison"] = None
