@@ -148,6 +148,10 @@ def test_every_table_has_a_csv_and_every_number_traces_to_the_lineage(edition, t
         assert (row[0], row[2], row[4]) in keys
     # the census shows its latest period by the year's end, named; the FY indicators 2024/25
     assert set(c1.loc[c1["Indicator ID"] == "census_unpaid_care_pct", "Period"]) == {"2021"}
+    notes = set(pd.read_csv(tmp_path / "out" / "Notes.csv")["Note number"])
+    refs = {r for cell in c1["Caveats (see the Notes sheet)"] for r in
+            re.findall(r"\[note \d+\]", cell)}
+    assert refs and refs <= notes  # every caveat a row points to is on the Notes sheet
     subs = c1[c1["Indicator ID"] == "newsletter_subscribers"]
     assert list(subs["Period"]) == ["2024/25"] and list(subs["Value (in the unit shown)"]) \
         == ["132.0"]

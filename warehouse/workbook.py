@@ -77,7 +77,7 @@ def _shown(value: Any) -> bool:
 
 
 TEXT_COLUMNS = {"symbol", "note", "measures_of_success", "commitments", "indicator_ids",
-                "indicator_titles", "applies_to"}
+                "indicator_titles", "applies_to", "caveat_notes"}
 
 
 def _symbol_for(column: str, row: dict[str, Any]) -> str:
@@ -136,7 +136,7 @@ VALUE_HEADERS = {
     "region_comparison": "Compared with region (95% interval)",
     "previous_period_id": "Previous period ID", "previous_value": "Previous value" + IN_UNIT,
     "change": "Change since previous period" + IN_UNIT, "direction": "Direction of travel",
-    "symbol": "Symbols", "note": "Notes",
+    "symbol": "Symbols", "note": "Notes", "caveat_notes": "Caveats (see the Notes sheet)",
 }
 BOARD_HEADERS = {
     **VALUE_HEADERS, "commitments": "Commitments (2026-31)",
@@ -155,14 +155,14 @@ COMMITMENT_COLUMNS = ["indicator_id", "indicator_title", "area_code", "area_name
                       "upper_ci", "numerator", "denominator", "england_value",
                       "england_comparison", "region_value", "region_comparison",
                       "previous_period_id", "previous_value", "change", "direction", "symbol",
-                      "note"]
+                      "note", "caveat_notes"]
 BOARD_SHEET_COLUMNS = ["indicator_id", "indicator_title", "commitments", "measures_of_success",
                        "area_code", "area_name", "period_id", "period_label", "unit", "value",
                        "lower_ci", "upper_ci", "previous_period_id", "previous_period_label",
                        "previous_value", "change", "direction", "england_value",
                        "england_comparison", "region_value", "region_comparison", "target",
                        "target_direction", "target_period_id", "target_status",
-                       "target_set_by", "symbol", "note"]
+                       "target_set_by", "symbol", "note", "caveat_notes"]
 
 
 @dataclass
@@ -238,6 +238,9 @@ def build_report(publish_root: Path, year: str, catalogue: Catalogue,
     types = dict(zip(metadata["indicator_id"], metadata["value_type"], strict=True))
     board["value_type"] = board["indicator_id"].map(types)
     board = _with_previous_symbol(board, values)
+    notes = _notes(catalogue, how)
+    refs = notes.groupby("applies_to")["note_number"].agg(" ".join).to_dict()
+    board["caveat_notes"] = board["indicator_id"].map(refs)
     sheets = [Sheet("Board_table", f"Board indicator table, {fy.label}: Rotherham",
                     "For each indicator, the latest value up to the end of the year, the "
                     "previous value, change and direction of travel, the 95% interval, England "
@@ -254,6 +257,7 @@ def build_report(publish_root: Path, year: str, catalogue: Catalogue,
         if absent:
             rows = pd.concat([rows, _absent_rows(absent, catalogue, values, fy)],
                              ignore_index=True)
+        rows = rows.assign(caveat_notes=rows["indicator_id"].map(refs))
         sheets.append(Sheet(code, f"{code}: {wording}, {fy.label}", description, rows,
                             {c: VALUE_HEADERS[c] for c in COMMITMENT_COLUMNS}))
     sheets.append(Sheet("Coverage", "Coverage: the strategy's commitments and measures of "
@@ -261,7 +265,6 @@ def build_report(publish_root: Path, year: str, catalogue: Catalogue,
                         "Every 2026-31 commitment and 2022-25 measure of success with the "
                         "indicators that evidence it; 'not evidenced yet' where none does.",
                         coverage, COVERAGE_HEADERS))
-    notes = _notes(catalogue, how)
     shown = set(chosen["indicator_id"]) | set(board.loc[board["period_id"].notna(),
                                                         "indicator_id"])
     sources = sorted({str(i.numerator.get("source")) for i in catalogue.indicators
