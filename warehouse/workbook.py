@@ -27,7 +27,9 @@ from warehouse.publish import file_sha256
 from warehouse.request import SYMBOLS, RequestError, open_published
 from warehouse.targets import Target
 
-CONTACT = "Carers Strategy Manager, Rotherham Metropolitan Borough Council (Adult Care)"
+# The contact the 2026-31 strategy itself gives ("To get involved or find out more").
+CONTACT = ("Rotherham Metropolitan Borough Council, commissioning: "
+           "commissioningenquiries@rotherham.gov.uk (www.rotherham.gov.uk/carers)")
 SUB_YEAR = {"calendar_month", "quarter"}
 IN_UNIT = " (in the unit shown)"
 
@@ -369,7 +371,7 @@ def write(report: Report, out: Path, charts: list[dict[str, str]] | None = None,
     book = xlsxwriter.Workbook(str(book_path), {"strings_to_numbers": False,
                                                 "strings_to_urls": False})
     book.set_properties({"title": f"Carers strategy progress, Rotherham, {report.year}",
-                         "author": CONTACT, "comments": f"Edition {report.edition}"})
+                         "author": "Rotherham Metropolitan Borough Council", "comments": f"Edition {report.edition}"})
     heading = book.add_format({"bold": True, "font_size": 14})
     subheading = book.add_format({"bold": True, "font_size": 12})
     wrap = book.add_format({"text_wrap": True, "valign": "top"})
