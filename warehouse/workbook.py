@@ -371,7 +371,8 @@ def write(report: Report, out: Path, charts: list[dict[str, str]] | None = None,
     book = xlsxwriter.Workbook(str(book_path), {"strings_to_numbers": False,
                                                 "strings_to_urls": False})
     book.set_properties({"title": f"Carers strategy progress, Rotherham, {report.year}",
-                         "author": "Rotherham Metropolitan Borough Council", "comments": f"Edition {report.edition}"})
+                         "author": "Rotherham Metropolitan Borough Council",
+                         "comments": f"Edition {report.edition}"})
     heading = book.add_format({"bold": True, "font_size": 14})
     subheading = book.add_format({"bold": True, "font_size": 12})
     wrap = book.add_format({"text_wrap": True, "valign": "top"})
