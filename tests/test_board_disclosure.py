@@ -198,6 +198,17 @@ def test_a_rate_with_a_shown_denominator_does_not_give_the_count_away():
     _assert_nothing_recovered(truth, out)
 
 
+def test_a_hidden_value_keeps_no_rank_or_distance_from_the_median():
+    # rank 1 of 147 with a council median of 100% would say the hidden value is 100%
+    truth = pd.DataFrame([_row(numerator=3, denominator=3, value=100.0, council_median=100.0,
+                               mads_from_median=0.0, council_rank=1, council_rank_of=147,
+                               rank=1, rank_of=147)])
+    row = suppress(truth, {"people"}).iloc[0]
+    assert all(pd.isna(row[c]) for c in ("value", "mads_from_median", "council_rank",
+                                         "council_rank_of", "rank", "rank_of"))
+    assert row["council_median"] == 100.0  # the comparator itself is not about this row
+
+
 def test_counts_not_about_people_are_left_alone():
     truth = pd.DataFrame([_row(indicator_id="events", numerator=2)])
     out = suppress(truth, {"people"})

@@ -30,6 +30,12 @@ HIDDEN_COLUMNS = ("numerator", "value", "lower_ci", "upper_ci", "previous_value"
                   "england_value", "region_value")
 
 
+# Also blanked on a hidden row: each would narrow down its value (rank 1 of 147 where the
+# median of councils is 100% says the value is 100%).
+RANKS_AND_COMPARISONS = ("england_comparison", "region_comparison", "direction", "rank",
+                         "rank_of", "mads_from_median", "council_rank", "council_rank_of")
+
+
 def is_small(count: object) -> bool:
     return count is not None and not pd.isna(count) and 0 < float(count) < THRESHOLD
 
@@ -124,8 +130,7 @@ def suppress(values: pd.DataFrame, people_indicators: set[str]) -> pd.DataFrame:
 
     # One assignment per column for all hidden rows (cell by cell took seconds at scale).
     mask = out.index.isin(list(hide))
-    for column in (*HIDDEN_COLUMNS, "england_comparison", "region_comparison", "direction",
-                   "rank", "rank_of"):
+    for column in (*HIDDEN_COLUMNS, *RANKS_AND_COMPARISONS):
         if column in out.columns:
             out.loc[mask, column] = None
     den_mask = out.index.isin(list(small_den))
