@@ -26,8 +26,9 @@ def run(tmp_path_factory):
         mp.chdir(root)
         paths = isolated_env(root, mp)
         mp.delenv("CARERS_LANDING")  # the shipped example returns
-        assert main(["refresh"]) == 0
-        assert main(["publish", "--year", "2024/25"]) == 0
+        # --refresh: one command builds a new edition, then the workbook from it
+        assert main(["publish", "--year", "2024/25", "--refresh"]) == 0
+        assert len([p for p in paths["publish"].iterdir() if p.name.startswith("2")]) == 1
         yield paths
 
 
