@@ -204,3 +204,19 @@ def test_libreoffice_opens_and_converts_the_workbook(edition, tmp_path):
     for name in original.sheetnames:
         assert [[c.value for c in r] for r in again[name].iter_rows(max_row=8)] == \
             [[c.value for c in r] for r in original[name].iter_rows(max_row=8)], name
+
+
+def test_which_periods_a_financial_year_shows():
+    from warehouse.workbook import year_period_ids
+
+    rows = [("fy", "FY2023", "financial_year"), ("fy", "FY2024", "financial_year"),
+            ("fy", "FY2025", "financial_year"), ("m", "CM2024-04", "calendar_month"),
+            ("m", "CM2025-04", "calendar_month"), ("ay", "AY2023", "academic_year"),
+            ("ay", "AY2024", "academic_year"), ("ay", "AY2025", "academic_year"),
+            ("cy", "CY2024", "calendar_year"), ("cy", "CY2025", "calendar_year"),
+            ("cd", "CD2011", "census_day"), ("cd", "CD2021", "census_day")]
+    values = pd.DataFrame(rows, columns=["indicator_id", "period_id", "period_type"])
+    chosen, how = year_period_ids(values, "2024/25")
+    # AY2024 is the January 2025 school census, inside 2024/25; CY2025 ends after it
+    assert sorted(chosen["period_id"]) == ["AY2024", "CD2021", "CM2024-04", "CY2024", "FY2024"]
+    assert "31 March 2025" in how
