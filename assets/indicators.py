@@ -46,4 +46,10 @@ def indicator_values(carers: CarersResource):
     yield dg.AssetCheckResult(
         asset_key="indicator_values", check_name="every_indicator_has_data",
         passed=not missing, severity=dg.AssetCheckSeverity.WARN,
-        metadata={"indicators_without_data": dg.MetadataValue.json(missing)})
+        description=(f"{len(missing)} catalogue indicator(s) have no data: "
+                     f"{', '.join(missing)}. Land their returns, or check their SQL."
+                     if missing else "Every catalogue indicator has data."),
+        metadata={"indicators_without_data": dg.MetadataValue.json(missing),
+                  # shown by `carers refresh` under the failed check
+                  **({"failed_expectations": dg.MetadataValue.text(
+                      "no data for: " + ", ".join(missing))} if missing else {})})

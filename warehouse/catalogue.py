@@ -29,6 +29,13 @@ DISCLOSURE = {"people", "none"}
 REQUIRED = ("id", "title", "definition", "rationale", "unit", "value_type", "polarity",
             "period_type", "frequency", "disclosure", "commitments", "measures", "sql", "inputs",
             "numerator")
+# Value types that are a ratio of two counts: their denominator must be defined and sourced.
+# The others (counts, means, medians, percentiles, scores) may say `denominator: null`, but
+# must say it: a forgotten denominator and "there is none" are different things.
+NEEDS_DENOMINATOR = {"proportion", "rate", "percentage"}
+# Where each indicator was read from, so an error names the file to fix. Set by
+# read_documents on each raw entry; not part of the indicator.
+FILE_KEY = "_catalogue_file"
 
 
 class CatalogueError(ValueError):
@@ -87,8 +94,43 @@ class Catalogue:
         return sorted({name for i in self.indicators for name in i.inputs})
 
 
-def _problem(ind_id: str, message: str) -> CatalogueError:
-    return CatalogueError(f"{CATALOGUE_PATH.name}: indicator '{ind_id}': {message}")
+def _problem(ind_id: str, message: str, file: str | None = None) -> CatalogueError:
+    return CatalogueError(f"{file or CATALOGUE_PATH.name}: indicator '{ind_id}': {message}")
+
+
+def _metadata_problems(raw: dict[str, Any]) -> list[str]:
+    """What a complete public-health metadata entry lacks (numerator and denominator with
+    sources, caveats, series breaks, at least one commitment)."""
+    problems = []
+    numerator = raw.get("numerator")
+    if not isinstance(numerator, dict) or not numerator.get("definition") \
+            or not numerator.get("source"):
+        problems.append("numerator needs a definition and a source")
+    if "denominator" not in raw:
+        problems.append(
+            "needs a denominator: give `denominator: {definition, source}`, or "
+            "`denominator: null` for a count, mean, median, percentile or score")
+    else:
+        denominator = raw["denominator"]
+        if denominator is None:
+            if raw.get("value_type") in NEEDS_DENOMINATOR:
+                problems.append(f"a {raw.get('value_type')} needs a denominator "
+                                "(definition and source)")
+        elif not isinstance(denominator, dict) or not denominator.get("definition") \
+                or not denominator.get("source"):
+            problems.append("denominator needs a definition and a source (or null)")
+    caveats = raw.get("caveats")
+    if not isinstance(caveats, list) or not caveats \
+            or not all(isinstance(c, str) and c.strip() for c in caveats):
+        problems.append("caveats must be a list of at least one sentence")
+    breaks = raw.get("series_breaks", "missing")
+    if not isinstance(breaks, list):
+        problems.append("series_breaks must be a list (`series_breaks: []` if none)")
+    elif not all(isinstance(b, dict) and b.get("period_id") and b.get("note") for b in breaks):
+        problems.append("each series break needs a period_id and a note")
+    if not raw.get("commitments"):
+        problems.append("commitments must name at least one of C1-C5")
+    return problems
 
 
 def parse(document: dict[str, Any]) -> Catalogue:
@@ -97,33 +139,44 @@ def parse(document: dict[str, Any]) -> Catalogue:
     seen: set[str] = set()
     indicators = []
     known = {f.name for f in Indicator.__dataclass_fields__.values()} - {"extra"}
+    first_file: dict[str, str] = {}
     for raw in document.get("indicators") or []:
+        raw = dict(raw)
+        file = raw.pop(FILE_KEY, None)
         ind_id = str(raw.get("id", "<no id>"))
+
+        def problem(message: str, ind_id: str = ind_id, file: str | None = file
+                    ) -> CatalogueError:
+            return _problem(ind_id, message, file)
+
         missing = [k for k in REQUIRED if raw.get(k) in (None, "") and k not in ("measures",)]
         if "measures" not in raw:
             missing.append("measures")
         if missing:
-            raise _problem(ind_id, f"missing {', '.join(missing)}; every indicator needs them")
+            raise problem(f"missing {', '.join(missing)}; every indicator needs them")
         if ind_id in seen:
-            raise _problem(ind_id, "the id is used twice; ids must be unique")
+            where = f" (first in {first_file[ind_id]})" if first_file.get(ind_id) else ""
+            raise problem(f"the id is used twice{where}; ids must be unique")
         seen.add(ind_id)
+        first_file[ind_id] = file or ""
         checks = [("value_type", VALUE_TYPES), ("polarity", POLARITIES),
                   ("disclosure", DISCLOSURE), ("period_type", set(PREFIX))]
         for key, allowed in checks:
             if raw[key] not in allowed:
-                raise _problem(ind_id, f"{key} {raw[key]!r} is not one of {sorted(allowed)}")
-        if raw["value_type"] in ("proportion", "rate") and not raw.get("denominator"):
-            raise _problem(ind_id, f"a {raw['value_type']} needs a denominator "
-                                   "(definition and source)")
+                raise problem(f"{key} {raw[key]!r} is not one of {sorted(allowed)}")
+        if raw["value_type"] in NEEDS_DENOMINATOR and not raw.get("denominator"):
+            raise problem(f"a {raw['value_type']} needs a denominator (definition and source)")
         for c in raw["commitments"]:
             if c not in commitments:
-                raise _problem(ind_id, f"unknown commitment {c!r}; known: {sorted(commitments)}")
+                raise problem(f"unknown commitment {c!r}; known: {sorted(commitments)}")
         for m in raw["measures"] or []:
             if m not in measures:
-                raise _problem(ind_id, f"unknown measure of success {m!r}; known: "
-                                       f"{sorted(measures)}")
+                raise problem(f"unknown measure of success {m!r}; known: {sorted(measures)}")
+        incomplete = _metadata_problems(raw)
+        if incomplete:
+            raise problem("incomplete metadata: " + "; ".join(incomplete))
         if not (SQL_DIR / raw["sql"]).is_file():
-            raise _problem(ind_id, f"sql file warehouse/sql/{raw['sql']} does not exist")
+            raise problem(f"sql file warehouse/sql/{raw['sql']} does not exist")
         values = {k: v for k, v in raw.items() if k in known}
         for key in ("commitments", "measures", "inputs", "caveats", "series_breaks"):
             values[key] = tuple(values.get(key) or ())
@@ -137,7 +190,7 @@ def read_documents(path: Path = CATALOGUE_PATH, extra_dir: Path | None = CATALOG
     """The frame file plus every `*.yaml` under `extra_dir`, as one document."""
     with path.open() as handle:
         document = yaml.safe_load(handle) or {}
-    indicators = list(document.get("indicators") or [])
+    indicators = [{**i, FILE_KEY: path.name} for i in document.get("indicators") or []]
     if extra_dir is not None and extra_dir.is_dir():
         for part in sorted(extra_dir.glob("*.yaml")):
             with part.open() as handle:
@@ -147,13 +200,15 @@ def read_documents(path: Path = CATALOGUE_PATH, extra_dir: Path | None = CATALOG
                 raise CatalogueError(f"{part.name}: only an `indicators:` list belongs here "
                                      f"(found {sorted(unexpected)}); commitments and measures "
                                      f"are defined once, in {path.name}")
-            indicators.extend(extra.get("indicators") or [])
+            indicators.extend({**i, FILE_KEY: f"{extra_dir.name}/{part.name}"}
+                              for i in extra.get("indicators") or [])
     # A further folder of indicator files for one run (the benchmark's own indicators):
     # CARERS_CATALOGUE_EXTRA=/path/to/dir. Unset in normal use.
     for folder in filter(None, os.environ.get(EXTRA_VARIABLE, "").split(os.pathsep)):
         for part in sorted(Path(folder).glob("*.yaml")):
             with part.open() as handle:
-                indicators.extend((yaml.safe_load(handle) or {}).get("indicators") or [])
+                indicators.extend({**i, FILE_KEY: str(part)}
+                                  for i in (yaml.safe_load(handle) or {}).get("indicators") or [])
     return {**document, "indicators": indicators}
 
 

@@ -39,11 +39,26 @@ def published_tables(con: duckdb.DuckDBPyConnection,
     values = con.sql("select * from marts.indicator_values").to_arrow_table().to_pandas()
     people = {i.id for i in catalogue.indicators if i.disclosure == "people"}
     lineage = con.sql("select * from marts.indicator_lineage").to_arrow_table().to_pandas()
+    published = suppress(values, people)
     return {
-        "indicator_values": suppress(values, people),
+        "indicator_values": published,
         "indicator_lineage": lineage,
         "indicators": indicator_metadata(catalogue),
+        **board_tables(published, catalogue),
         **reconciliation_tables(con),
+    }
+
+
+def board_tables(published: pd.DataFrame, catalogue: Catalogue) -> dict[str, pd.DataFrame]:
+    """The Board's indicator table, the coverage of the strategy and the targets (issue 6),
+    built from the disclosure-controlled values so nothing hidden there reappears."""
+    from warehouse import board, targets
+
+    agreed = targets.load(catalogue)
+    return {
+        "board_table": board.board_table(published, catalogue, agreed),
+        "coverage": board.coverage_table(catalogue, published),
+        "targets": targets.table(agreed),
     }
 
 

@@ -1,0 +1,67 @@
+"""`carers publish --year 2025/26`: the annual progress workbook and its CSVs, from the
+latest published edition (never the live warehouse)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+EXIT_NO_REPORT = 2
+
+
+def register(sub: Any, add_paths: Any) -> None:
+    p = sub.add_parser(
+        "publish", help="write the annual progress workbook (XLSX and CSVs) for a financial year",
+        description="Reads the latest published edition and writes the Board's progress "
+                    "workbook for one financial year, with a CSV for every table, into "
+                    "<publish root>/reports/<edition>/<year>/ unless --out is given.")
+    add_paths(p)
+    p.add_argument("--year", required=True, help="a financial year: 2025/26, 2025-26 or 202526")
+    p.add_argument("--refresh", action="store_true",
+                   help="run `carers refresh` first, so the workbook uses a new edition")
+    p.add_argument("--out", help="the folder to write into")
+    p.add_argument("--edition", default="latest", help="an edition id (default latest)")
+    p.set_defaults(func=run)
+
+
+def charts_for(report: Any, out: Path) -> list[dict[str, str]]:
+    """The charts to put in the workbook. None yet: the facts page and charts (issue 6,
+    warehouse/charts.py) add theirs here when they land."""
+    return []
+
+
+def run(args: argparse.Namespace) -> int:
+    from pipelines.resources import setting
+    from warehouse import catalogue as catalogue_module
+    from warehouse.workbook import WorkbookError, build_report, write
+
+    if args.refresh:
+        from pipelines.cli import cmd_refresh
+
+        status = cmd_refresh(argparse.Namespace(**{**vars(args), "wait": False,
+                                                   "verbose": False}))
+        if status:
+            print("carers publish: the refresh failed, so no workbook was written.",
+                  file=sys.stderr)
+            return status
+    root = Path(args.publish).expanduser().resolve() if args.publish \
+        else setting("CARERS_PUBLISH")
+    try:
+        report = build_report(root, args.year, catalogue_module.load(), args.edition)
+        out = Path(args.out).expanduser().resolve() if args.out else \
+            root / "reports" / report.edition / report.year.replace("/", "-")
+        written = write(report, out, charts=charts_for(report, out))
+    except WorkbookError as error:
+        print(f"carers publish: {error}", file=sys.stderr)
+        return EXIT_NO_REPORT
+    print(f"Progress workbook for {report.year} from edition {report.edition} "
+          f"(manifest sha256 {report.manifest_sha256[:12]}):")
+    for path in written:
+        print(f"  {path}")
+    if report.without_data:
+        print(f"Warning: {len(report.without_data)} catalogue indicator(s) have no value for "
+              f"Rotherham in this edition (shown as [x]): {', '.join(report.without_data)}. "
+              "Land their returns and run `carers refresh`.")
+    return 0
