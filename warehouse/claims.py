@@ -139,7 +139,8 @@ def _lookup(con: duckdb.DuckDBPyConnection, check: dict[str, Any]) -> pd.DataFra
     return con.execute(
         """
         select v.period_id, v.period_label, v.numerator, v.denominator, v.value, v.symbol,
-               i.definition,
+               case ? when 'numerator' then i.numerator when 'denominator' then i.denominator
+                    else i.definition end as definition,
                (select string_agg(distinct l.source_file, '; ') from indicator_lineage l
                  where l.indicator_id = v.indicator_id and l.area_code = v.area_code
                    and l.period_id = v.period_id and l.breakdown = v.breakdown) as source_file,
@@ -154,7 +155,8 @@ def _lookup(con: duckdb.DuckDBPyConnection, check: dict[str, Any]) -> pd.DataFra
         where v.indicator_id = ? and v.area_code = ? and v.breakdown = ?
         order by v.period_id
         """,
-        [check["indicator"], check["area"], check.get("breakdown", "all")]).df()
+        [check.get("field", "value"), check["indicator"], check["area"],
+         check.get("breakdown", "all")]).df()
 
 
 def _number(value: Any) -> float | None:
