@@ -41,7 +41,8 @@ TITLES = {"census_unpaid_care_pct": "Residents providing unpaid care",
           "young_carers_identified": "Pupils recorded as young carers",
           "young_carers_identified_per_1000": "Pupils recorded as young carers, per 1,000 pupils"}
 UNITS = {"census_unpaid_care_pct": "%", "census_population": "people",
-         "young_carers_identified": "pupils", "young_carers_identified_per_1000": "per 1,000 pupils"}
+         "young_carers_identified": "pupils",
+         "young_carers_identified_per_1000": "per 1,000 pupils"}
 TYPES = {"census_unpaid_care_pct": "proportion", "census_population": "count",
          "young_carers_identified": "count", "young_carers_identified_per_1000": "proportion"}
 LABELS = {"CD2011": "2011", "CD2021": "2021", "AY2022": "2022/23", "AY2024": "2024/25"}

@@ -231,7 +231,7 @@ def _districts(values: pd.DataFrame, out_dir: Path) -> dict[str, Any] | None:
         ax.text(len(rows), england, f"England {england:.1f}% ", ha="right", va="bottom",
                 fontsize=8)
     ax.annotate(f"Rotherham {me.value:.2f}%\n{position + 1} of {len(rows)}",
-                (position + 1, me.value), xytext=(position + 40, me.value + 0.8),
+                (position + 1, me.value), xytext=(40, 25), textcoords="offset points",
                 arrowprops={"arrowstyle": "-", "color": HIGHLIGHT}, fontsize=9,
                 color=HIGHLIGHT)
     ax.set_xlabel(f"English districts ranked from highest to lowest ({len(rows)})", fontsize=9)
