@@ -5,13 +5,16 @@ tests/artifacts/ (git-ignored) for people to look at; the paths are printed."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 
+from sources.files import sha256_of
 from tests import facts_edition
 from tests.conftest import isolated_env
 from warehouse.charts import write_charts
@@ -118,3 +121,15 @@ def test_published_page_in_chromium(tmp_path, monkeypatch):
     assert edition.name in found["text"]
     for figure in ("265,806", "26,313", "10.48%", "31,001"):
         assert figure in found["text"]
+    # The page, its CSVs and charts are in the manifest with their sha256.
+    manifest = json.loads((edition / "manifest.json").read_text())
+    listed = {f["file"]: f["sha256"] for f in manifest["files"]}
+    for name in ("facts.html", "facts.csv", "facts_reconciliation.csv",
+                 "facts_chart_trends.png", "facts_chart_comparators.png",
+                 "facts_chart_districts.png"):
+        assert listed[name] == sha256_of(edition / name)
+    table = pd.read_csv(edition / "facts_reconciliation.csv").set_index("claim_id")
+    assert table.loc["p6_residents", "status"] == "matches"
+    assert table.loc["p6_carers_pct", "status"] == "matches"
+    assert table.loc["p6_pupils", "status"] == "differs"
+    assert table.loc["p6_married", "status"] == "no source held"

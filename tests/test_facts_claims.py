@@ -88,6 +88,9 @@ def test_reconciliation_statuses_on_the_shipped_claims(edition):
     assert table.loc["p6_married", "status"] == "no source held"
     assert table.loc["f2022_carers_2011", "status"] == "matches"
     assert table.loc["f2022_carers_2021_projection", "status"] == "differs"
+    projected = table.loc["f2022_carers_2021_projection_pct"]
+    assert projected.status == "differs"
+    assert "a difference of -1.52 percentage points" in projected.explanation
 
 
 def test_a_figure_that_differs_is_reported_with_the_difference(tmp_path):

@@ -244,9 +244,10 @@ def _reconcile_one(con: duckdb.DuckDBPyConnection, claim: Claim, tables: set[str
         gap = (f"ours ({format_figure(ours, claim.unit)}) is not more than "
                f"{format_figure(claim.figure, claim.unit)}")
     else:
-        gap = (f"ours is {format_figure(ours, claim.unit)}, a difference of "
-               f"{format_figure(ours - claim.figure, claim.unit)} (tolerance "
-               f"{_tolerance(claim)})")
+        difference = (f"{ours - claim.figure:+.2f} percentage points" if claim.unit == "%"
+                      else format_figure(ours - claim.figure, claim.unit))
+        gap = (f"ours is {format_figure(ours, claim.unit)}, a difference of {difference} "
+               f"(tolerance {_tolerance(claim)})")
     return {**row, "status": DIFFERS, "explanation": _join(gap, claim.note, explain)}
 
 
@@ -261,7 +262,7 @@ def _match_text(claim: Claim, ours: float) -> str:
 
 
 def _tolerance(claim: Claim) -> str:
-    return f"{claim.tolerance:,g}{'%' if claim.unit == '%' else ''}"
+    return f"{claim.tolerance:,g}{' percentage points' if claim.unit == '%' else ''}"
 
 
 def _explain(con: duckdb.DuckDBPyConnection, claim: Claim) -> str | None:
