@@ -175,6 +175,8 @@ def _comparators(values: pd.DataFrame, out_dir: Path) -> dict[str, Any] | None:
             if name == "Rotherham" and _number(r.upper_ci) is not None:
                 right = max(value, float(r.upper_ci))
             label = _fmt(value, unit) if unit == "%" else _fmt(value, "")
+            if name == "Rotherham" and isinstance(r.symbol, str) and "[u]" in r.symbol:
+                label += " [u] low reliability"
             ax.text(right, name, f"  {label}", va="center", fontsize=8)
         ax.set_xlabel(unit, fontsize=8)
         ax.set_title(_wrap(f"{r.indicator_title} ({r.period_label})", 90), fontsize=9,
@@ -183,6 +185,8 @@ def _comparators(values: pd.DataFrame, out_dir: Path) -> dict[str, Any] | None:
         ax.set_xlim(0, max(v for _, v, _ in shown) * 1.25 or 1)
         ax.grid(axis="x", color="#eeeeee")
         text = (f"{r.indicator_title}, {r.period_label}: Rotherham {_fmt(_number(r.value), unit)}")
+        if isinstance(r.symbol, str) and "[u]" in r.symbol:
+            text += " [u] (low reliability)"
         if _number(r.lower_ci) is not None and _number(r.upper_ci) is not None:
             text += (f" (95% interval {_fmt(_number(r.lower_ci), unit)} to "
                      f"{_fmt(_number(r.upper_ci), unit)})")
