@@ -53,6 +53,9 @@ def con() -> duckdb.DuckDBPyConnection:
         (2021, 'E08000018', 'total', 251162),
         (2021, 'E08000016', 'total', 231113),
         (2021, 'E08000018', 'no_care', 224849)) v(census_year, area_code, band, persons)""")
+    # A small district perturbed by 4 people (0.2%): within the 10-person allowance.
+    c.execute("insert into raw.census_ts007 values ('E06000053', 2061, 100)")
+    c.execute("insert into staging.census_unpaid_care values (2021, 'E06000053', 'total', 1957)")
     return c
 
 
