@@ -109,3 +109,17 @@ def test_edition_files_give_the_page_for_tables_being_published(edition):
                              "facts_chart_districts.png", "facts_chart_trends.png",
                              "facts_reconciliation.csv"]
     assert b"20990101T000000Z-abcdefgh" in files["facts.html"]
+
+
+def test_carers_facts_writes_the_page_for_an_edition(tmp_path, capsys):
+    from pipelines.cli import main
+
+    root = tmp_path / "publish"
+    facts_edition.build(root / facts_edition.EDITION)
+    (root / "latest").symlink_to(facts_edition.EDITION, target_is_directory=True)
+    out = tmp_path / "page"
+    assert main(["facts", "--publish", str(root), "--out", str(out)]) == 0
+    assert (out / "facts.html").is_file() and (out / "facts_reconciliation.csv").is_file()
+    said = capsys.readouterr().out
+    assert f"Edition {facts_edition.EDITION}" in said and "matches" in said
+    assert main(["facts", "--publish", str(root), "--edition", "nope", "--out", str(out)]) == 1
