@@ -35,8 +35,8 @@ def test_charts_are_pngs_with_text_alternatives_stating_the_figures(edition, tmp
         assert chart["title"] and chart["alt"]
     ranked = charts["facts_chart_districts.png"]["alt"]
     # Five English districts (the Welsh one is left out); Rotherham is third highest.
-    assert "Rotherham 10.48% is 3 of 5" in ranked
-    assert "(and 2 of 2 districts in Yorkshire and The Humber)" in ranked
+    assert "Rotherham 10.48% is 3rd highest of 5" in ranked
+    assert "(and 2nd of 2 districts in Yorkshire and The Humber)" in ranked
     assert "Highest: East Lindsey 11.88%; lowest: Wandsworth 5.73%" in ranked
     trends = charts["facts_chart_trends.png"]["alt"]
     assert "2011: 12.0% (95% interval 11.9% to 12.2%)" in trends

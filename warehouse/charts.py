@@ -234,7 +234,8 @@ def _districts(values: pd.DataFrame, out_dir: Path) -> dict[str, Any] | None:
         ax.axhline(england, color=ENGLAND_COLOUR, linestyle="--", linewidth=1)
         ax.text(len(rows), england, f"England {england:.1f}% ", ha="right", va="bottom",
                 fontsize=8)
-    ax.annotate(f"Rotherham {me.value:.2f}%\n{position + 1} of {len(rows)}",
+    ax.annotate(f"Rotherham {me.value:.2f}%\n{_ordinal(position + 1)} highest of "
+                f"{len(rows)}",
                 (position + 1, me.value), xytext=(40, 25), textcoords="offset points",
                 arrowprops={"arrowstyle": "-", "color": HIGHLIGHT}, fontsize=9,
                 color=HIGHLIGHT)
@@ -255,12 +256,18 @@ def _districts(values: pd.DataFrame, out_dir: Path) -> dict[str, Any] | None:
     region_position = int(in_region.index[in_region.area_code == ROTHERHAM][0]) + 1
     alt = (f"{title}. Dot plot of the percentage of residents aged 5 and over providing unpaid "
            f"care in each of {len(rows)} English districts, highest first. Rotherham "
-           f"{me.value:.2f}% is {position + 1} of {len(rows)} (and {region_position} of "
-           f"{len(in_region)} districts in Yorkshire and The Humber). Highest: "
+           f"{me.value:.2f}% is {_ordinal(position + 1)} highest of {len(rows)} (and "
+           f"{_ordinal(region_position)} of {len(in_region)} districts in Yorkshire and The "
+           f"Humber). Highest: "
            f"{top.area_name} {top.value:.2f}%; lowest: {bottom.area_name} {bottom.value:.2f}%; "
            f"median {rows.value.median():.2f}%"
            + (f"; England {england:.2f}%." if england is not None else "."))
     return {"path": path, "title": title, "alt": alt}
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
 
 
 def _wrap(text: str, width: int) -> str:

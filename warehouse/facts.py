@@ -16,8 +16,8 @@ import pandas as pd
 
 from warehouse import claims as claims_module
 
-FACT_COLUMNS = ["claim_id", "fact", "published_figure", "our_figure", "our_value", "unit",
-                "indicator_id", "area_code", "period_id", "period_label", "definition",
+FACT_COLUMNS = ["claim_id", "document", "fact", "published_figure", "our_figure", "our_value",
+                "unit", "indicator_id", "area_code", "period_id", "period_label", "definition",
                 "source_file", "source_sha256", "source_rows", "status"]
 SYMBOLS = {
     "[c]": "confidential: a count of 1 to 4 people, suppressed (and other cells suppressed "
@@ -46,7 +46,7 @@ thead th{background:#f3f2f1}td.num{text-align:right;white-space:nowrap}
 .matches{color:#00703c;font-weight:bold}.differs{color:#b2182b;font-weight:bold}
 .no-source{color:#505a5f;font-weight:bold}
 figure{margin:1.5rem 0}img{max-width:100%;height:auto;border:1px solid #ddd}
-figcaption{font-weight:bold;margin:.3rem 0}.meta{color:#505a5f}
+figcaption{font-weight:bold;margin:.3rem 0}.meta{color:#505a5f;font-weight:normal}
 """
 
 
@@ -92,7 +92,8 @@ def fact_table(reconciliation: pd.DataFrame) -> pd.DataFrame:
     """The figures we hold for the published facts: one row per claim with our figure."""
     held = reconciliation[reconciliation.our_figure.notna()]
     return pd.DataFrame({
-        "claim_id": held.claim_id, "fact": held.quote, "published_figure": held.claimed_text,
+        "claim_id": held.claim_id, "document": held.document, "fact": held.quote,
+        "published_figure": held.claimed_text,
         "our_figure": held.our_text, "our_value": held.our_figure, "unit": held.unit,
         "indicator_id": held.indicator_id, "area_code": held.area_code,
         "period_id": held.period_id, "period_label": held.period_label,
@@ -157,7 +158,8 @@ def render_html(facts: pd.DataFrame, reconciliation: pd.DataFrame, charts: list[
                "Definition", "Source", "Status")),
            "</tr></thead>", "<tbody>"]
     for _, row in facts.iterrows():
-        out += ["<tr>", f'<th scope="row">{_e(row.fact)}</th>',
+        out += ["<tr>", f'<th scope="row">{_e(row.fact)}<br>'
+                f'<span class="meta">{_e(row.document)}</span></th>',
                 f'<td class="num">{_e(row.published_figure)}</td>',
                 f'<td class="num">{_e(row.our_figure)}</td>',
                 f"<td>{_e(row.period_label)}</td>", f"<td>{_e(row.definition)}</td>",
