@@ -97,6 +97,9 @@ def test_the_page_and_its_csvs(edition, tmp_path):
     # Self-contained: nothing fetched from anywhere.
     assert not re.search(r"""(src|href)=["'](https?:)?//""", page)
     assert "<script" not in page
+    # Each chart names the files it draws from, with their sha256.
+    assert page.count('<p class="meta">Sources: ') == 3
+    assert f"{facts_edition.TS039[0]} (sha256 {facts_edition.TS039[1]})" in page
     for claim in claims.load():  # every claim is in the reconciliation on the page
         assert claim.text.replace("&", "&amp;") in page
 

@@ -35,8 +35,8 @@ HIGHLIGHT, REGION_COLOUR, OTHER_COLOUR, ENGLAND_COLOUR = "#b2182b", "#2166ac", "
 
 def write_charts(con: duckdb.DuckDBPyConnection, out_dir: Path) -> list[dict[str, Any]]:
     """Write every chart the edition's data supports into out_dir; one dict per chart with
-    `path` (PNG), `title` and `alt` (the figures shown, in words). Charts whose indicators are
-    absent from the edition are left out, never drawn empty."""
+    `path` (PNG), `title`, `alt` (the figures shown, in words) and `indicators` (ids drawn).
+    Charts whose indicators are absent from the edition are left out, never drawn empty."""
     out_dir.mkdir(parents=True, exist_ok=True)
     tables = {r[0] for r in con.execute(
         "select table_name from information_schema.tables").fetchall()}
@@ -140,7 +140,8 @@ def _trends(values: pd.DataFrame, out_dir: Path) -> dict[str, Any] | None:
     fig.suptitle("Rotherham over time", fontsize=11)
     fig.tight_layout()
     path = _save(fig, out_dir / "facts_chart_trends.png")
-    return {"path": path, "title": "Rotherham over time", "alt": " ".join(alt)}
+    return {"path": path, "title": "Rotherham over time", "alt": " ".join(alt),
+            "indicators": [ind for ind, _ in series]}
 
 
 def _comparators(values: pd.DataFrame, out_dir: Path) -> dict[str, Any] | None:
@@ -203,6 +204,7 @@ def _comparators(values: pd.DataFrame, out_dir: Path) -> dict[str, Any] | None:
     fig.tight_layout()
     path = _save(fig, out_dir / "facts_chart_comparators.png")
     return {"path": path, "title": "Rotherham against the region and England",
+            "indicators": [str(r.indicator_id) for r in latest],
             "alt": " ".join(alt)}
 
 
@@ -262,7 +264,7 @@ def _districts(values: pd.DataFrame, out_dir: Path) -> dict[str, Any] | None:
            f"{top.area_name} {top.value:.2f}%; lowest: {bottom.area_name} {bottom.value:.2f}%; "
            f"median {rows.value.median():.2f}%"
            + (f"; England {england:.2f}%." if england is not None else "."))
-    return {"path": path, "title": title, "alt": alt}
+    return {"path": path, "title": title, "alt": alt, "indicators": [RANKED_INDICATOR]}
 
 
 def _ordinal(n: int) -> str:

@@ -61,7 +61,8 @@ def write_facts(con: duckdb.DuckDBPyConnection, out_dir: Path,
     facts = fact_table(reconciliation)
     edition = edition or _edition_of(con) or "unknown edition"
     paths = [out_dir / "facts.html", out_dir / "facts.csv", out_dir / "facts_reconciliation.csv"]
-    paths[0].write_text(render_html(facts, reconciliation, charts or [], edition),
+    sources = chart_sources(con, charts or [])
+    paths[0].write_text(render_html(facts, reconciliation, charts or [], edition, sources),
                         encoding="utf-8")
     facts.to_csv(paths[1], index=False, lineterminator="\n")
     reconciliation.to_csv(paths[2], index=False, lineterminator="\n")
@@ -86,6 +87,23 @@ def edition_files(tables: dict[str, pd.DataFrame], edition: str) -> dict[str, by
             return {p.name: p.read_bytes() for p in [*paths, *(c["path"] for c in charts)]}
     finally:
         con.close()
+
+
+def chart_sources(con: duckdb.DuckDBPyConnection, charts: list[dict]) -> list[list[str]]:
+    """For each chart, the source files (with sha256) of the indicators it draws."""
+    out: list[list[str]] = []
+    tables = {r[0] for r in con.execute(
+        "select table_name from information_schema.tables").fetchall()}
+    for chart in charts:
+        ids = list(chart.get("indicators") or [])
+        if not ids or "indicator_lineage" not in tables:
+            out.append([])
+            continue
+        found = con.execute(
+            "select distinct source_file, source_sha256 from indicator_lineage "
+            "where list_contains(?, indicator_id) order by 1", [ids]).fetchall()
+        out.append([f"{f} (sha256 {s})" for f, s in found])
+    return out
 
 
 def fact_table(reconciliation: pd.DataFrame) -> pd.DataFrame:
@@ -133,7 +151,7 @@ def _status_cell(status: str) -> str:
 
 
 def render_html(facts: pd.DataFrame, reconciliation: pd.DataFrame, charts: list[dict],
-                edition: str) -> str:
+                edition: str, chart_sources: list[list[str]] | None = None) -> str:
     """The page as one string: no scripts, no external requests, charts inlined."""
     created = datetime.now(UTC).strftime("%d %B %Y %H:%M UTC")
     counts = reconciliation.status.value_counts()
@@ -175,7 +193,13 @@ def render_html(facts: pd.DataFrame, reconciliation: pd.DataFrame, charts: list[
             out += ["<figure>", f"<figcaption>Chart {number}: {_e(chart['title'])}</figcaption>",
                     f'<img src="data:image/png;base64,{data}" alt="{_e(chart["alt"])}">',
                     f"<details><summary>Chart {number} as text</summary>"
-                    f"<p>{_e(chart['alt'])}</p></details>", "</figure>"]
+                    f"<p>{_e(chart['alt'])}</p></details>"]
+            files = (chart_sources or [])[number - 1] if chart_sources else []
+            if files:
+                out.append('<p class="meta">Sources: '
+                           + "; ".join(f'<span class="sha">{_e(f)}</span>' for f in files)
+                           + "</p>")
+            out.append("</figure>")
     out += ['<h2 id="reconciliation">Reconciliation with the published claims</h2>',
             "<table>", "<caption>Every figure on the strategy's facts page (and the 2022-25 "
             "framework's), the published claim against our figure, and the status</caption>",
