@@ -116,3 +116,23 @@ def test_an_edition_without_indicator_tables_reports_no_source(tmp_path):
     con = duckdb.connect(str(tmp_path / "empty.duckdb"))
     table = claims.reconcile(con)
     assert set(table.status) == {"no source held"}
+
+
+def query_claim(query: str, **extra) -> claims.Claim:
+    return claims.Claim(id="by_query", document="d", quote="q", figure=265806, text="265,806",
+                        unit="people", check={"query": query}, tolerance=0, **extra)
+
+
+def test_a_query_check_and_its_failures(edition):
+    good = query_claim("select value, 'f.csv' as source_file from indicator_values "
+                       "where indicator_id = 'census_population' and breakdown = 'all'")
+    row = claims.reconcile(edition, [good]).iloc[0]
+    assert (row.status, row.our_figure, row.source_file) == ("matches", 265806, "f.csv")
+    absent = query_claim("select value from a_table_not_published")
+    assert claims.reconcile(edition, [absent]).iloc[0].status == "no source held"
+    broken = query_claim("select no_such_column as value from indicator_values")
+    with pytest.raises(claims.ClaimsError, match="claim 'by_query': its check query failed"):
+        claims.reconcile(edition, [broken])
+    bad_explain = query_claim(good.check["query"], explain="select nope as text from indicators")
+    with pytest.raises(claims.ClaimsError, match="claim 'by_query': its `explain` query"):
+        claims.reconcile(edition, [bad_explain])

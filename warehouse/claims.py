@@ -195,7 +195,15 @@ def _reconcile_one(con: duckdb.DuckDBPyConnection, claim: Claim, tables: set[str
     if claim.no_source:
         return {**row, "status": NO_SOURCE, "explanation": claim.no_source}
     if check.get("query"):
-        found = con.execute(check["query"]).df()
+        try:
+            found = con.execute(check["query"]).df()
+        except duckdb.CatalogException:
+            return {**row, "status": NO_SOURCE, "explanation":
+                    "no source held yet: a table the check reads is not in this edition"}
+        except duckdb.Error as exc:
+            raise ClaimsError(f"{CLAIMS_PATH.name}: claim '{claim.id}': its check query "
+                              f"failed ({exc}); fix the SQL (one row with a `value` column)"
+                              ) from exc
         current = found.iloc[0] if len(found) else None
         others = pd.DataFrame()
         value_column = "value"
@@ -272,6 +280,10 @@ def _explain(con: duckdb.DuckDBPyConnection, claim: Claim) -> str | None:
         found = con.execute(claim.explain).fetchall()
     except duckdb.CatalogException:
         return None  # a table the explanation reads is not in this edition
+    except duckdb.Error as exc:
+        raise ClaimsError(f"{CLAIMS_PATH.name}: claim '{claim.id}': its `explain` query "
+                          f"failed ({exc}); fix the SQL (it must return one row with a "
+                          "`text` column)") from exc
     return str(found[0][0]) if found and found[0][0] is not None else None
 
 
