@@ -145,8 +145,12 @@ def _trends(values: pd.DataFrame, out_dir: Path) -> dict[str, Any] | None:
 
 
 def _comparators(values: pd.DataFrame, out_dir: Path) -> dict[str, Any] | None:
+    median = values["council_median"] if "council_median" in values else pd.Series(
+        None, index=values.index, dtype="float64")
+    values = values.assign(council_median=median)
     rows = values[(values.area_code == ROTHERHAM) & values.value.notna()
-                  & (values.england_value.notna() | values.region_value.notna())]
+                  & (values.england_value.notna() | values.region_value.notna()
+                     | values.council_median.notna())]
     latest = []
     for ind in COMPARATOR_INDICATORS:
         s = rows[rows.indicator_id == ind].sort_values("period_id")
@@ -155,14 +159,16 @@ def _comparators(values: pd.DataFrame, out_dir: Path) -> dict[str, Any] | None:
     if not latest:
         return None
     plt = _pyplot()
-    fig, axes = plt.subplots(len(latest), 1, figsize=(10, 1.35 * len(latest) + 0.8),
+    fig, axes = plt.subplots(len(latest), 1, figsize=(10, 1.5 * len(latest) + 0.8),
                              squeeze=False)
-    alt = ["Rotherham against Yorkshire and The Humber and England, latest period held."]
+    alt = ["Rotherham against Yorkshire and The Humber and England (or the median of all "
+           "councils where that is the published comparator), latest period held."]
     for ax, r in zip(axes.flat, latest, strict=True):
         unit = str(r.unit)
-        names = ["England", "Yorkshire and The Humber", "Rotherham"]
-        vals = [_number(r.england_value), _number(r.region_value), _number(r.value)]
-        colours = [ENGLAND_COLOUR, REGION_COLOUR, HIGHLIGHT]
+        names = ["England", "Median of all councils", "Yorkshire and The Humber", "Rotherham"]
+        vals = [_number(r.england_value), _number(r.council_median), _number(r.region_value),
+                _number(r.value)]
+        colours = [ENGLAND_COLOUR, OTHER_COLOUR, REGION_COLOUR, HIGHLIGHT]
         shown = [(n, v, c) for n, v, c in zip(names, vals, colours, strict=True)
                  if v is not None]
         ax.barh([n for n, _, _ in shown], [v for _, v, _ in shown],
@@ -192,7 +198,9 @@ def _comparators(values: pd.DataFrame, out_dir: Path) -> dict[str, Any] | None:
             text += (f" (95% interval {_fmt(_number(r.lower_ci), unit)} to "
                      f"{_fmt(_number(r.upper_ci), unit)})")
         if vals[1] is not None:
-            text += f"; Yorkshire and The Humber {_fmt(vals[1], unit)}"
+            text += f"; median of all councils {_fmt(vals[1], unit)}"
+        if vals[2] is not None:
+            text += f"; Yorkshire and The Humber {_fmt(vals[2], unit)}"
             if isinstance(r.region_comparison, str) and r.region_comparison:
                 text += f" (Rotherham {r.region_comparison})"
         if vals[0] is not None:
