@@ -39,13 +39,18 @@ def _row(indicator_id: str, area_code: str, period_id: str, value: float | None,
 TITLES = {"census_unpaid_care_pct": "Residents providing unpaid care",
           "census_population": "Usual residents (Census 2021)",
           "young_carers_identified": "Pupils recorded as young carers",
-          "young_carers_identified_per_1000": "Pupils recorded as young carers, per 1,000 pupils"}
+          "young_carers_identified_per_1000": "Pupils recorded as young carers, per 1,000 pupils",
+          "ascof_3d2_carers_easy_to_find_information": "Carers who find it easy to find "
+                                                       "information about support (ASCOF 3D2)"}
 UNITS = {"census_unpaid_care_pct": "%", "census_population": "people",
          "young_carers_identified": "pupils",
-         "young_carers_identified_per_1000": "per 1,000 pupils"}
+         "young_carers_identified_per_1000": "per 1,000 pupils",
+         "ascof_3d2_carers_easy_to_find_information": "%"}
 TYPES = {"census_unpaid_care_pct": "proportion", "census_population": "count",
+         "ascof_3d2_carers_easy_to_find_information": "percentage",
          "young_carers_identified": "count", "young_carers_identified_per_1000": "proportion"}
-LABELS = {"CD2011": "2011", "CD2021": "2021", "AY2022": "2022/23", "AY2024": "2024/25"}
+LABELS = {"CD2011": "2011", "CD2021": "2021", "AY2022": "2022/23", "AY2024": "2024/25",
+          "FY2021": "2021/22"}
 NAMES = {ROTHERHAM: "Rotherham", REGION: "Yorkshire and The Humber", ENGLAND: "England",
          "E06000001": "Hartlepool", "E08000016": "Barnsley", "E09000032": "Wandsworth",
          "E07000137": "East Lindsey"}
@@ -82,13 +87,17 @@ def rows() -> list[dict]:
              england_value=5.0, england_comparison="worse"),
         _row("young_carers_identified_per_1000", ROTHERHAM, "AY2024", None, numerator=82,
              symbol="[x]"),
+        # ASCOF: the published comparator is the median of all councils, not region/England.
+        _row("ascof_3d2_carers_easy_to_find_information", ROTHERHAM, "FY2021", 61.8,
+             council_median=57.3),
     ]
     return out
 
 
 def lineage(values: pd.DataFrame) -> pd.DataFrame:
     source = {"census_unpaid_care_pct": TS039, "census_population": TS007,
-              "young_carers_identified": DFE, "young_carers_identified_per_1000": DFE}
+              "young_carers_identified": DFE, "young_carers_identified_per_1000": DFE,
+              "ascof_3d2_carers_easy_to_find_information": ("oflog_ASC_data.csv", "7" * 64)}
     out = values[["indicator_id", "area_code", "period_id", "breakdown"]].copy()
     out["source_file"] = [source[i][0] for i in out.indicator_id]
     out["source_sha256"] = [source[i][1] for i in out.indicator_id]

@@ -45,6 +45,7 @@ def test_charts_are_pngs_with_text_alternatives_stating_the_figures(edition, tmp
     assert "2022/23: 20 pupils; 2024/25: 82 pupils" in trends
     comparators = charts["facts_chart_comparators.png"]["alt"]
     assert "Yorkshire and The Humber 9.1% (Rotherham higher); England 8.8%" in comparators
+    assert "(ASCOF 3D2), 2021/22: Rotherham 61.8%; median of all councils 57.3%." in comparators
 
 
 def test_no_charts_when_the_edition_has_no_indicator_values(tmp_path):
