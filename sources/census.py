@@ -188,3 +188,23 @@ def read_lad_region(source: SourceFile) -> pd.DataFrame:
                           source)
     _check_codes_unique(source.path, frame, "lad_code", "LAD22CD")
     return frame
+
+
+# Census 2021 TS007 (age by single year), kept to the two columns the facts page needs: all
+# usual residents and those aged 4 and under (so residents aged 5 and over, TS039's base,
+# can be stated beside the total).
+TS007_COLUMNS: dict[str, str] = {
+    "date": "census_year",
+    "geography": "area_name",
+    "geography code": "area_code",
+    "Age: Total; measures: Value": "residents",
+    "Age: Aged 4 years and under; measures: Value": "aged_0_4",
+}
+KNOWN_TABLES["TS007 (Census 2021 age by single year)"] = TS007_COLUMNS
+
+
+def read_ts007(source: SourceFile) -> pd.DataFrame:
+    """Census 2021 TS007 by area: all usual residents, and those aged 4 and under."""
+    frame = _read_table(source, TS007_COLUMNS, "TS007 (Census 2021 age by single year)",
+                        ("census_year", "residents", "aged_0_4"), "area_code")
+    return frame[list(TS007_COLUMNS.values()) + list(LINEAGE)]

@@ -16,6 +16,7 @@ EXAMPLES_DIR = Path(__file__).parent / "data" / "examples"
 KIND_PATTERNS: dict[str, tuple[str, ...]] = {
     "census_ts039_ltla": ("*ts039*ltla*.csv",),
     "census_qs301_la": ("*qs301*.csv",),
+    "census_ts007_ltla": ("*ts007*ltla*.csv",),
     "lookup_lad11_lad21": ("*lad2011*lad2021*.csv",),
     "lookup_lad_region": ("*lad*rgn*.csv",),
     "dfe_young_carers": ("*dfe*young*carer*.csv", "*spc*young*carer*.csv",

@@ -1,0 +1,49 @@
+"""`carers facts`: the facts page and its reconciliation, written afresh from one published
+edition (read-only) into a folder of your choice. Editions themselves are never changed."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+
+def register(sub: Any, add_paths: Any) -> None:
+    p = sub.add_parser("facts", help="write the facts page and reconciliation for an edition "
+                                     "into a folder (editions carry their own copy)")
+    add_paths(p)
+    p.add_argument("--edition", help="edition id (default: latest)")
+    p.add_argument("--out", required=True, help="folder to write facts.html, CSVs and charts")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    import duckdb
+
+    from pipelines.resources import setting
+    from warehouse.charts import write_charts
+    from warehouse.facts import write_facts
+    from warehouse.publish import PUBLISHED_DB, latest_edition
+
+    root = Path(args.publish).expanduser().resolve() if args.publish \
+        else setting("CARERS_PUBLISH")
+    folder = root / args.edition if args.edition else latest_edition(root)
+    if folder is None or not (folder / PUBLISHED_DB).is_file():
+        print(f"No published edition {args.edition or 'latest'} in {root}: run "
+              "`carers editions` to list them, or `carers refresh` to publish one.")
+        return 1
+    out = Path(args.out).expanduser().resolve()
+    con = duckdb.connect(str(folder / PUBLISHED_DB), read_only=True)
+    try:
+        charts = write_charts(con, out)
+        paths = write_facts(con, out, charts, edition=folder.name)
+    finally:
+        con.close()
+    table = paths[2]
+    import pandas as pd
+
+    counts = pd.read_csv(table).status.value_counts()
+    print(f"Edition {folder.name}: wrote {', '.join(p.name for p in paths)} and "
+          f"{len(charts)} chart(s) to {out}")
+    print("Reconciliation: " + ", ".join(f"{n} {s}" for s, n in counts.items()))
+    return 0
