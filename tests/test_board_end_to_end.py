@@ -4,9 +4,11 @@ nothing suppressed in the edition can be worked back out."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 import duckdb
+import openpyxl
 import pandas as pd
 import pytest
 
@@ -84,3 +86,28 @@ def test_nothing_suppressed_in_the_edition_can_be_recovered(run):
     keys = set(zip(small.indicator_id, small.area_code, small.period_id, small.breakdown,
                    strict=True))
     assert keys <= set(hidden)
+
+
+def test_publish_writes_the_facts_page_and_charts_listed_with_their_hashes(run):
+    edition = (run["publish"] / "latest").resolve()
+    folder = run["publish"] / "reports" / edition.name / "2024-25"
+    report = json.loads((folder / "report-manifest.json").read_text())
+    listed = {f["file"]: f["sha256"] for f in report["files"]}
+    for name in ("facts.html", "facts.csv", "facts_reconciliation.csv"):
+        assert name in listed, name
+    charts = [n for n in listed if n.endswith(".png")]
+    assert len(charts) >= 3
+    for name, sha in listed.items():
+        assert hashlib.sha256((folder / name).read_bytes()).hexdigest() == sha, name
+    reconciliation = pd.read_csv(folder / "facts_reconciliation.csv")
+    assert {"matches", "differs"} <= set(reconciliation.status)
+    book = openpyxl.load_workbook(folder / "carers-progress-2024-25.xlsx")
+    assert "Charts" in book.sheetnames and len(book["Charts"]._images) == len(charts)
+
+
+def test_every_measure_of_success_is_evidenced_once_the_events_returns_land(run):
+    edition = (run["publish"] / "latest").resolve()
+    coverage = pd.read_csv(edition / "coverage.csv").set_index("code")
+    measures = coverage[coverage.index.str.startswith("AF")]
+    assert len(measures) == 9
+    assert set(measures.status) == {"evidenced"}, measures.status.to_dict()

@@ -356,8 +356,11 @@ def _safe_file_name(name: str) -> str:
 
 
 def write(report: Report, out: Path, charts: list[dict[str, str]] | None = None,
-          published: date | None = None) -> list[Path]:
+          published: date | None = None, extra_files: list[Path] | None = None) -> list[Path]:
     """Write the workbook and a CSV per table into `out`; return the files written.
+
+    `extra_files`: files already written into `out` for the same report (the facts page, its
+    CSVs and the charts), listed with their sha256 in report-manifest.json too.
 
     `charts`: optional dicts with `path` (a PNG), `title` and `alt` (its text alternative),
     placed on a Charts sheet, one image per row beside its title and text alternative."""
@@ -408,6 +411,8 @@ def write(report: Report, out: Path, charts: list[dict[str, str]] | None = None,
     ]
     for row, (text, fmt) in enumerate(lines):
         cover.write_string(row, 0, text, fmt) if fmt else cover.write_string(row, 0, text)
+        if fmt is wrap:  # spreadsheet programs do not all grow a row for wrapped text
+            cover.set_row(row, 15 * max(1, -(-len(text) // 100)))
 
     sheet = book.add_worksheet("Contents")
     sheet.write_string(0, 0, "Contents", heading)
@@ -450,6 +455,7 @@ def write(report: Report, out: Path, charts: list[dict[str, str]] | None = None,
         _charts_sheet(book, charts, heading, wrap)
     book.close()
     written.insert(0, book_path)
+    written += [p for p in (extra_files or []) if p not in written]
     manifest = {
         "year": report.year, "edition": report.edition,
         "edition_manifest_sha256": report.manifest_sha256,

@@ -1,5 +1,6 @@
-"""`carers publish --year 2025/26`: the annual progress workbook and its CSVs, from the
-latest published edition (never the live warehouse)."""
+"""`carers publish --year 2025/26`: the annual progress workbook and its CSVs, the facts page
+and its reconciliation, and the charts, from the latest published edition (never the live
+warehouse)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ EXIT_NO_REPORT = 2
 
 def register(sub: Any, add_paths: Any) -> None:
     p = sub.add_parser(
-        "publish", help="write the annual progress workbook (XLSX and CSVs) for a financial year",
+        "publish", help="write the annual progress workbook (XLSX and CSVs), the facts page and "
+                        "the charts for a financial year",
         description="Reads the latest published edition and writes the Board's progress "
                     "workbook for one financial year, with a CSV for every table, into "
                     "<publish root>/reports/<edition>/<year>/ unless --out is given.")
@@ -26,10 +28,23 @@ def register(sub: Any, add_paths: Any) -> None:
     p.set_defaults(func=run)
 
 
-def charts_for(report: Any, out: Path) -> list[dict[str, str]]:
-    """The charts to put in the workbook. None yet: the facts page and charts (issue 6,
-    warehouse/charts.py) add theirs here when they land."""
-    return []
+def facts_and_charts(report: Any, out: Path) -> tuple[list[dict], list[Path]]:
+    """Draw the charts and write the facts page, its CSVs and reconciliation into `out`, from
+    the report's edition (read-only): the charts also go on the workbook's Charts sheet."""
+    import duckdb
+
+    from warehouse.charts import write_charts
+    from warehouse.facts import write_facts
+    from warehouse.publish import PUBLISHED_DB
+
+    out.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(report.edition_folder / PUBLISHED_DB), read_only=True)
+    try:
+        charts = write_charts(con, out)
+        pages = write_facts(con, out, charts, edition=report.edition)
+    finally:
+        con.close()
+    return charts, [*pages, *(Path(c["path"]) for c in charts)]
 
 
 def run(args: argparse.Namespace) -> int:
@@ -52,7 +67,8 @@ def run(args: argparse.Namespace) -> int:
         report = build_report(root, args.year, catalogue_module.load(), args.edition)
         out = Path(args.out).expanduser().resolve() if args.out else \
             root / "reports" / report.edition / report.year.replace("/", "-")
-        written = write(report, out, charts=charts_for(report, out))
+        charts, facts = facts_and_charts(report, out)
+        written = write(report, out, charts=charts, extra_files=facts)
     except WorkbookError as error:
         print(f"carers publish: {error}", file=sys.stderr)
         return EXIT_NO_REPORT
