@@ -66,6 +66,7 @@ def test_messy_xlsx_check_reports_each_bad_row_with_excel_row_and_reason(tmp_pat
         and "must be one of" in by_row[8].rule
     assert by_row[9].column == "event_id" and "duplicates row 5" in by_row[9].rule
     assert by_row[11].column == "event_date" and "future" in by_row[11].rule
+    assert by_row[11].value == FUTURE.strftime("%d/%m/%Y")  # as the partner typed it
     assert all(p.fix for p in report.problems)
     skipped = {s.row: s.reason for s in report.read.skipped}
     assert skipped == {1: "title row above the header", 2: "title row above the header",

@@ -216,6 +216,10 @@ def validation_sql(spec: Return, source: str, today: date) -> ValidationSql:
                 f"is more than {c.maximum:,}, the plausibility limit for one row",
                 "Check the number; if it is right, tell the pipeline's maintainers so the "
                 "limit can be raised."))
+    # The text as sent of each column a row rule names, so a rule reports the partner's value
+    # (01/12/2099 as typed, not 2099-12-01).
+    rule_columns = sorted({rule.column for rule in spec.rules})
+    raw_for_rules = "".join(f" n.{q('__n_' + c)} as {q('__raw_' + c)}," for c in rule_columns)
     sql = f"""
         with
         normalised as (
@@ -224,7 +228,7 @@ def validation_sql(spec: Return, source: str, today: date) -> ValidationSql:
         ),
         checked as (
             select n._source_file, n._source_sha256, n._source_row, n.source_org,
-                   {', '.join(typed)},
+                   {', '.join(typed)},{raw_for_rules}
                    list_filter([{', '.join(problems)}], lambda x: x is not null) as problems
             from normalised as n
         )
@@ -232,11 +236,13 @@ def validation_sql(spec: Return, source: str, today: date) -> ValidationSql:
     """
     if spec.rules:
         rule_checks = [problem(f"coalesce({rule.broken_when}, false)", rule.column,
-                               f"c.{q(rule.column)}::varchar", rule.rule, rule.fix)
+                               f"coalesce(c.{q('__raw_' + rule.column)}, "
+                               f"c.{q(rule.column)}::varchar)", rule.rule, rule.fix)
                        for rule in spec.rules]
+        raw_columns = ", ".join(q("__raw_" + c) for c in rule_columns)
         sql = f"""
             with base as ({sql})
-            select c.* exclude (problems),
+            select c.* exclude (problems, {raw_columns}),
                    list_concat(c.problems,
                                list_filter([{', '.join(rule_checks)}], lambda x: x is not null))
                        as problems
