@@ -380,6 +380,7 @@ def write(report: Report, out: Path, charts: list[dict[str, str]] | None = None,
     subheading = book.add_format({"bold": True, "font_size": 12})
     wrap = book.add_format({"text_wrap": True, "valign": "top"})
     link = book.add_format({"font_color": "blue", "underline": 1})
+    figures = book.add_format({"num_format": "#,##0.0##"})
 
     tables = [("Notes", "Notes used in this workbook", report.notes, NOTES_HEADERS)]
     tables += [(s.name, s.title, s.frame, s.headers) for s in report.sheets]
@@ -434,9 +435,14 @@ def write(report: Report, out: Path, charts: list[dict[str, str]] | None = None,
                               "symbol in square brackets: see the Notes worksheet.")
         data = _cells(frame, columns)
         if data:
+            # Figures keep full precision in the cell (they trace to the lineage); a column
+            # holding decimals shows at most three places.
+            decimal = [any(isinstance(r[i], float) and not r[i].is_integer() for r in data)
+                       for i in range(len(columns))]
             ws.add_table(2, 0, 2 + len(data), len(columns) - 1, {
                 "name": f"{_safe_file_name(name)}_table", "style": "Table Style Light 1",
-                "columns": [{"header": headers[c]} for c in columns], "data": data})
+                "columns": [{"header": headers[c], **({"format": figures} if decimal[i] else {})}
+                            for i, c in enumerate(columns)], "data": data})
         else:  # a header row and one row saying so: an Excel table cannot be empty
             ws.add_table(2, 0, 3, len(columns) - 1, {
                 "name": f"{_safe_file_name(name)}_table", "style": "Table Style Light 1",
