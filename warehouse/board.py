@@ -13,12 +13,12 @@ from typing import Any
 import pandas as pd
 
 from warehouse.catalogue import Catalogue
-from warehouse.periods import PREFIX, Period
+from warehouse.periods import period_of
+from warehouse.stats import number_or_none
 from warehouse.targets import NO_DATA, NO_TARGET, Target
 
 ROTHERHAM = "E08000018"
 NOT_EVIDENCED = "not evidenced yet"
-_TYPE_OF_PREFIX = {prefix: kind for kind, prefix in PREFIX.items()}
 
 BOARD_COLUMNS = [
     "indicator_id", "indicator_title", "commitments", "measures_of_success", "area_code",
@@ -30,16 +30,6 @@ BOARD_COLUMNS = [
 ]
 COVERAGE_COLUMNS = ["framework", "code", "wording", "indicator_ids", "indicator_titles",
                     "indicators_with_data", "status"]
-
-
-def period_of(period_id: str) -> Period:
-    """FY2025 -> the financial year 2025/26; FQ2025-Q1, CM2025-06 too."""
-    kind = _TYPE_OF_PREFIX.get(str(period_id)[:2])
-    if kind is None:
-        raise ValueError(f"period_id {period_id!r} has no known prefix ({sorted(PREFIX.values())})")
-    rest = str(period_id)[2:]
-    year, _, sub = rest.partition("-")
-    return Period(kind, int(year), int(sub.lstrip("Q")) if sub else None)
 
 
 def period_end(period_id: str) -> date:
@@ -54,16 +44,6 @@ def period_end(period_id: str) -> date:
 
 def period_label(period_id: str | None) -> str | None:
     return period_of(period_id).label if period_id else None
-
-
-def _number(x: Any) -> float | None:
-    if x is None:
-        return None
-    try:
-        x = float(x)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(x) else x
 
 
 def _text(x: Any) -> str | None:
@@ -102,7 +82,7 @@ def board_table(values: pd.DataFrame, catalogue: Catalogue, targets: list[Target
             row[column] = _text(latest.get(column))
         for column in ("value", "lower_ci", "upper_ci", "previous_value", "change",
                        "england_value", "region_value"):
-            row[column] = _number(latest.get(column))
+            row[column] = number_or_none(latest.get(column))
         row["previous_period_label"] = period_label(row["previous_period_id"])
         rows.append(_with_target(row, latest, targets, values))
     return pd.DataFrame(rows, columns=BOARD_COLUMNS)
@@ -124,7 +104,7 @@ def _with_target(row: dict[str, Any], latest: Any, targets: list[Target],
                      & (values["area_code"] == target.area_code)
                      & (values["breakdown"] == target.breakdown)
                      & (values["period_id"] == target.period_id)]
-        value = _number(hit["value"].iloc[0]) if len(hit) else None
+        value = number_or_none(hit["value"].iloc[0]) if len(hit) else None
     row.update(target=target.target, target_direction=target.direction,
                target_period_id=target.period_id, target_set_by=target.set_by,
                target_status=target.status(value))

@@ -10,6 +10,8 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from warehouse.stats import number_or_none
+
 ROTHERHAM = "E08000018"
 ENGLAND = "E92000001"
 TREND_INDICATORS = (
@@ -59,12 +61,6 @@ def _pyplot():
     import matplotlib.pyplot as plt
 
     return plt
-
-
-def _number(value: Any) -> float | None:
-    if value is None or pd.isna(value):
-        return None
-    return float(value)
 
 
 def _fmt(value: float | None, unit: str) -> str:
@@ -125,12 +121,12 @@ def _trends(values: pd.DataFrame, out_dir: Path) -> dict[str, Any] | None:
         ax.legend(fontsize=7, loc="best")
         points = []
         for _, r in s.iterrows():
-            text = f"{r.period_label}: {_fmt(_number(r.value), unit)}"
-            if _number(r.lower_ci) is not None and _number(r.upper_ci) is not None:
-                text += (f" (95% interval {_fmt(_number(r.lower_ci), unit)} to "
-                         f"{_fmt(_number(r.upper_ci), unit)})")
-            if _number(r.england_value) is not None and r.value_type != "count":
-                text += f", England {_fmt(_number(r.england_value), unit)}"
+            text = f"{r.period_label}: {_fmt(number_or_none(r.value), unit)}"
+            if number_or_none(r.lower_ci) is not None and number_or_none(r.upper_ci) is not None:
+                text += (f" (95% interval {_fmt(number_or_none(r.lower_ci), unit)} to "
+                         f"{_fmt(number_or_none(r.upper_ci), unit)})")
+            if number_or_none(r.england_value) is not None and r.value_type != "count":
+                text += f", England {_fmt(number_or_none(r.england_value), unit)}"
             if isinstance(r.symbol, str) and "[b]" in r.symbol:
                 text += " [b] (break in series: compare with caution)"
             points.append(text)
@@ -166,20 +162,20 @@ def _comparators(values: pd.DataFrame, out_dir: Path) -> dict[str, Any] | None:
     for ax, r in zip(axes.flat, latest, strict=True):
         unit = str(r.unit)
         names = ["England", "Median of all councils", "Yorkshire and The Humber", "Rotherham"]
-        vals = [_number(r.england_value), _number(r.council_median), _number(r.region_value),
-                _number(r.value)]
+        vals = [number_or_none(v) for v in (r.england_value, r.council_median, r.region_value,
+                                            r.value)]
         colours = [ENGLAND_COLOUR, OTHER_COLOUR, REGION_COLOUR, HIGHLIGHT]
         shown = [(n, v, c) for n, v, c in zip(names, vals, colours, strict=True)
                  if v is not None]
         ax.barh([n for n, _, _ in shown], [v for _, v, _ in shown],
                 color=[c for _, _, c in shown], height=0.6)
-        if _number(r.lower_ci) is not None and _number(r.upper_ci) is not None:
+        if number_or_none(r.lower_ci) is not None and number_or_none(r.upper_ci) is not None:
             ax.errorbar([r.value], ["Rotherham"],
                         xerr=[[max(r.value - r.lower_ci, 0)], [max(r.upper_ci - r.value, 0)]],
                         fmt="none", ecolor="black", capsize=3)
         for name, value, _ in shown:
             right = value
-            if name == "Rotherham" and _number(r.upper_ci) is not None:
+            if name == "Rotherham" and number_or_none(r.upper_ci) is not None:
                 right = max(value, float(r.upper_ci))
             label = _fmt(value, unit) if unit == "%" else _fmt(value, "")
             if name == "Rotherham" and isinstance(r.symbol, str) and "[u]" in r.symbol:
@@ -191,12 +187,13 @@ def _comparators(values: pd.DataFrame, out_dir: Path) -> dict[str, Any] | None:
         ax.tick_params(labelsize=8)
         ax.set_xlim(0, max(v for _, v, _ in shown) * 1.25 or 1)
         ax.grid(axis="x", color="#eeeeee")
-        text = (f"{r.indicator_title}, {r.period_label}: Rotherham {_fmt(_number(r.value), unit)}")
+        text = (f"{r.indicator_title}, {r.period_label}: "
+                f"Rotherham {_fmt(number_or_none(r.value), unit)}")
         if isinstance(r.symbol, str) and "[u]" in r.symbol:
             text += " [u] (low reliability)"
-        if _number(r.lower_ci) is not None and _number(r.upper_ci) is not None:
-            text += (f" (95% interval {_fmt(_number(r.lower_ci), unit)} to "
-                     f"{_fmt(_number(r.upper_ci), unit)})")
+        if number_or_none(r.lower_ci) is not None and number_or_none(r.upper_ci) is not None:
+            text += (f" (95% interval {_fmt(number_or_none(r.lower_ci), unit)} to "
+                     f"{_fmt(number_or_none(r.upper_ci), unit)})")
         if vals[1] is not None:
             text += f"; median of all councils {_fmt(vals[1], unit)}"
         if vals[2] is not None:
@@ -239,7 +236,7 @@ def _districts(values: pd.DataFrame, out_dir: Path) -> dict[str, Any] | None:
     for mask, colour, size, order in groups:  # region and Rotherham drawn on top
         ax.scatter([xi for xi, m in zip(x, mask, strict=True) if m], rows.value[mask],
                    c=colour, s=size, zorder=order)
-    england = _number(me.england_value)
+    england = number_or_none(me.england_value)
     if england is not None:
         ax.axhline(england, color=ENGLAND_COLOUR, linestyle="--", linewidth=1)
         ax.text(len(rows), england, f"England {england:.1f}% ", ha="right", va="bottom",

@@ -17,6 +17,8 @@ import duckdb
 import pandas as pd
 import yaml
 
+from warehouse.stats import number_or_none
+
 CLAIMS_PATH = Path(__file__).parent / "claims.yaml"
 FIELDS = ("value", "numerator", "denominator")
 RELATIONS = ("equal", "more_than")
@@ -159,12 +161,6 @@ def _lookup(con: duckdb.DuckDBPyConnection, check: dict[str, Any]) -> pd.DataFra
          check.get("breakdown", "all")]).df()
 
 
-def _number(value: Any) -> float | None:
-    if value is None or (isinstance(value, float) and math.isnan(value)) or pd.isna(value):
-        return None
-    return float(value)
-
-
 def _agrees(claim: Claim, ours: float) -> bool:
     if claim.relation == "more_than":
         return ours > claim.figure - (claim.tolerance or 0)
@@ -221,7 +217,7 @@ def _reconcile_one(con: duckdb.DuckDBPyConnection, claim: Claim, tables: set[str
         here = found[found["period_id"] == check["period"]]
         current = here.iloc[0] if len(here) else None
         others = found[found["period_id"] != check["period"]]
-    ours = _number(current[value_column]) if current is not None else None
+    ours = number_or_none(current[value_column]) if current is not None else None
     if current is not None:
         row.update({k: (None if pd.isna(current.get(k)) else current.get(k))
                     for k in ("period_label", "definition", "source_file", "source_sha256",
@@ -232,7 +228,7 @@ def _reconcile_one(con: duckdb.DuckDBPyConnection, claim: Claim, tables: set[str
         why = (f"{value_column} is not held for {check.get('period')}"
                + (f" (published as {symbol})" if isinstance(symbol, str) and symbol else ""))
         for _, other in others.iterrows():
-            theirs = _number(other[value_column])
+            theirs = number_or_none(other[value_column])
             if theirs is not None and _agrees(claim, theirs):
                 row.update({"our_figure": theirs, "our_text": format_figure(theirs, claim.unit),
                             "period_label": other["period_label"],

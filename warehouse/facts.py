@@ -15,18 +15,11 @@ import duckdb
 import pandas as pd
 
 from warehouse import claims as claims_module
+from warehouse.request import SYMBOLS
 
 FACT_COLUMNS = ["claim_id", "document", "fact", "published_figure", "our_figure", "our_value",
                 "unit", "indicator_id", "area_code", "period_id", "period_label", "definition",
                 "source_file", "source_sha256", "source_rows", "status"]
-SYMBOLS = {
-    "[c]": "confidential: a count of 1 to 4 people, suppressed (and other cells suppressed "
-           "with it so that it cannot be worked out from totals or differences)",
-    "[x]": "not available",
-    "[z]": "not applicable",
-    "[b]": "break in series: compare with earlier periods with caution",
-    "[p]": "provisional", "[r]": "revised", "[e]": "estimated", "[u]": "low reliability",
-}
 STATUSES = {
     claims_module.MATCHES: "our figure agrees with the published one within the stated "
                            "tolerance (for example rounding to the nearest thousand)",
@@ -69,22 +62,28 @@ def write_facts(con: duckdb.DuckDBPyConnection, out_dir: Path,
     return paths
 
 
+def write_page(con: duckdb.DuckDBPyConnection, out_dir: Path, edition: str | None = None
+               ) -> tuple[list[dict], list[Path]]:
+    """Draw the charts and write the page with them into out_dir: (charts, every file)."""
+    from warehouse.charts import write_charts
+
+    charts = write_charts(con, out_dir)
+    paths = write_facts(con, out_dir, charts, edition=edition)
+    return charts, [*paths, *(Path(c["path"]) for c in charts)]
+
+
 def edition_files(tables: dict[str, pd.DataFrame], edition: str) -> dict[str, bytes]:
     """The page, its CSVs and its charts for an edition being published, as {file: bytes},
     computed from the edition's own tables (the same rows its published.duckdb will hold)."""
     import tempfile
-
-    from warehouse.charts import write_charts
 
     con = duckdb.connect()
     try:
         for name, frame in tables.items():
             con.register(name, frame)
         with tempfile.TemporaryDirectory(prefix="carers-facts-") as folder:
-            out = Path(folder)
-            charts = write_charts(con, out)
-            paths = write_facts(con, out, charts, edition=edition)
-            return {p.name: p.read_bytes() for p in [*paths, *(c["path"] for c in charts)]}
+            _, paths = write_page(con, Path(folder), edition)
+            return {p.name: p.read_bytes() for p in paths}
     finally:
         con.close()
 

@@ -16,6 +16,7 @@ PREFIX = {
     "calendar_month": "CM",
     "quarter": "FQ",  # financial-year quarter: Q1 is April to June
 }
+TYPE_OF_PREFIX = {prefix: kind for kind, prefix in PREFIX.items()}
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,16 @@ class Period:
         if self.period_type in ("financial_year", "academic_year"):
             return f"{y}{(y + 1) % 100:02d}"
         return self.label.replace("-", "")
+
+
+def period_of(period_id: str) -> Period:
+    """FY2025 -> the financial year 2025/26; FQ2025-Q1, CM2025-06 too."""
+    kind = TYPE_OF_PREFIX.get(str(period_id)[:2])
+    if kind is None:
+        raise ValueError(f"period_id {period_id!r} has no known prefix ({sorted(PREFIX.values())})")
+    rest = str(period_id)[2:]
+    year, _, sub = rest.partition("-")
+    return Period(kind, int(year), int(sub.lstrip("Q")) if sub else None)
 
 
 def financial_year(label: str) -> Period:

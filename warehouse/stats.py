@@ -13,6 +13,17 @@ from statistics import NormalDist
 Z95 = NormalDist().inv_cdf(0.975)  # 1.959964...
 
 
+def number_or_none(x: object) -> float | None:
+    """A published cell as a number: None for blanks, NaN and symbols such as "[c]"."""
+    if x is None:
+        return None
+    try:
+        number = float(x)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(number) else number
+
+
 def wilson(numerator: float, denominator: float, z: float = Z95) -> tuple[float, float]:
     """Wilson score interval for a proportion, as (lower, upper) on the 0-1 scale."""
     if denominator <= 0:

@@ -21,8 +21,9 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from warehouse.board import ROTHERHAM, board_table, period_end, period_of
+from warehouse.board import ROTHERHAM, board_table, period_end
 from warehouse.catalogue import Catalogue
+from warehouse.periods import period_of
 from warehouse.publish import file_sha256
 from warehouse.request import SYMBOLS, RequestError, open_published
 from warehouse.targets import Target

@@ -4,6 +4,7 @@ edition (read-only) into a folder of your choice. Editions themselves are never 
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -19,10 +20,10 @@ def register(sub: Any, add_paths: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     import duckdb
+    import pandas as pd
 
     from pipelines.resources import setting
-    from warehouse.charts import write_charts
-    from warehouse.facts import write_facts
+    from warehouse.facts import write_page
     from warehouse.publish import PUBLISHED_DB, latest_edition
 
     root = Path(args.publish).expanduser().resolve() if args.publish \
@@ -30,20 +31,18 @@ def run(args: argparse.Namespace) -> int:
     folder = root / args.edition if args.edition else latest_edition(root)
     if folder is None or not (folder / PUBLISHED_DB).is_file():
         print(f"No published edition {args.edition or 'latest'} in {root}: run "
-              "`carers editions` to list them, or `carers refresh` to publish one.")
+              "`carers editions` to list them, or `carers refresh` to publish one.",
+              file=sys.stderr)
         return 1
     out = Path(args.out).expanduser().resolve()
     con = duckdb.connect(str(folder / PUBLISHED_DB), read_only=True)
     try:
-        charts = write_charts(con, out)
-        paths = write_facts(con, out, charts, edition=folder.name)
+        charts, paths = write_page(con, out, folder.name)
     finally:
         con.close()
-    table = paths[2]
-    import pandas as pd
-
-    counts = pd.read_csv(table).status.value_counts()
-    print(f"Edition {folder.name}: wrote {', '.join(p.name for p in paths)} and "
+    pages = paths[:len(paths) - len(charts)]  # facts.html, facts.csv, the reconciliation
+    counts = pd.read_csv(out / "facts_reconciliation.csv").status.value_counts()
+    print(f"Edition {folder.name}: wrote {', '.join(p.name for p in pages)} and "
           f"{len(charts)} chart(s) to {out}")
     print("Reconciliation: " + ", ".join(f"{n} {s}" for s, n in counts.items()))
     return 0

@@ -29,22 +29,18 @@ def register(sub: Any, add_paths: Any) -> None:
 
 
 def facts_and_charts(report: Any, out: Path) -> tuple[list[dict], list[Path]]:
-    """Draw the charts and write the facts page, its CSVs and reconciliation into `out`, from
-    the report's edition (read-only): the charts also go on the workbook's Charts sheet."""
+    """The facts page, its CSVs and the charts written into `out` from the report's edition
+    (read-only); the charts also go on the workbook's Charts sheet."""
     import duckdb
 
-    from warehouse.charts import write_charts
-    from warehouse.facts import write_facts
+    from warehouse.facts import write_page
     from warehouse.publish import PUBLISHED_DB
 
-    out.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(report.edition_folder / PUBLISHED_DB), read_only=True)
     try:
-        charts = write_charts(con, out)
-        pages = write_facts(con, out, charts, edition=report.edition)
+        return write_page(con, out, report.edition)
     finally:
         con.close()
-    return charts, [*pages, *(Path(c["path"]) for c in charts)]
 
 
 def run(args: argparse.Namespace) -> int:

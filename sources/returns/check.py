@@ -53,7 +53,7 @@ class CheckReport:
         if read.ignored_columns:
             out.append(f"  columns not in the {spec.kind} return, ignored: "
                        f"{', '.join(read.ignored_columns)}")
-        missing = [c for c in spec.names if c not in _present_columns(read)]
+        missing = [c for c in spec.names if c not in read.columns]
         if missing:
             out.append(f"  optional columns absent (read as blank): {', '.join(missing)}")
         if self.problems:
@@ -71,13 +71,6 @@ class CheckReport:
                    "NOT READY: correct the rows above and check the file again (the other "
                    "rows would still load).")
         return out
-
-
-def _present_columns(read: ReadReturn) -> set[str]:
-    from sources.returns.read import grid_of, normalise_header
-
-    grid = grid_of(read.source.path, read.spec, read.header_row)
-    return {normalise_header(c) for c in grid[read.header_row - 1]} if grid else set()
 
 
 def check_file(path: Path, kind: str | None = None, today: date | None = None,

@@ -55,6 +55,7 @@ class ReadReturn:
     scan: CsvScan | None = None
     skipped: list[Skipped] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
+    columns: tuple[str, ...] = ()  # the header's column names, normalised, in file order
 
     @property
     def rows_in(self) -> int | None:
@@ -200,7 +201,8 @@ def read_return(source: SourceFile, kind: str, landing: Path | None = None) -> R
     if path.suffix.lower() == ".csv" and path.stat().st_size > LARGE_CSV_BYTES:
         scan = _large_csv(path, spec)
         if scan is not None:
-            return ReadReturn(source, spec, org, scan.header_row, None, scan)
+            return ReadReturn(source, spec, org, scan.header_row, None, scan,
+                              columns=scan.columns)
     grid = grid_of(path, spec)
     header_index, _ = _find_header(grid, spec)
     if header_index is None:
@@ -243,7 +245,8 @@ def read_return(source: SourceFile, kind: str, landing: Path | None = None) -> R
     schema = pa.schema([(n, pa.string()) for n in [*spec.names, "source_org"]]
                        + [("_source_row", pa.int32())])
     table = pa.table(columns, schema=schema)
-    return ReadReturn(source, spec, org, header_index + 1, table, None, skipped, ignored)
+    return ReadReturn(source, spec, org, header_index + 1, table, None, skipped, ignored,
+                      tuple(header))
 
 
 def _large_csv(path: Path, spec: Return) -> CsvScan | None:
