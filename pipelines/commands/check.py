@@ -18,7 +18,7 @@ def register(sub: Any, add_paths: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from sources.returns.check import check_file
+    from warehouse.returns_check import check_file
 
     worst = 0
     for index, name in enumerate(args.files):

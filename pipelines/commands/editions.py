@@ -15,7 +15,7 @@ def register(sub: Any, add_paths: Any) -> None:
 
 
 def describe(root: Path) -> list[str]:
-    from warehouse.publish import editions, latest_edition
+    from reporting.editions import editions, latest_edition
 
     latest = latest_edition(root)
     lines = []
@@ -30,7 +30,7 @@ def describe(root: Path) -> list[str]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from pipelines.resources import setting
+    from pipelines.settings import setting
 
     root = Path(args.publish).expanduser().resolve() if args.publish \
         else setting("CARERS_PUBLISH")

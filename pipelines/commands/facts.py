@@ -22,9 +22,9 @@ def run(args: argparse.Namespace) -> int:
     import duckdb
     import pandas as pd
 
-    from pipelines.resources import setting
-    from warehouse.facts import write_page
-    from warehouse.publish import PUBLISHED_DB, latest_edition
+    from pipelines.settings import setting
+    from reporting.editions import PUBLISHED_DB, latest_edition
+    from reporting.facts_page import write_page
 
     root = Path(args.publish).expanduser().resolve() if args.publish \
         else setting("CARERS_PUBLISH")

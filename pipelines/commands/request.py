@@ -34,8 +34,8 @@ def register(sub: Any, add_paths: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from pipelines.resources import setting
-    from warehouse import request as rq
+    from pipelines.settings import setting
+    from reporting import requests as rq
 
     root = Path(args.publish).expanduser().resolve() if args.publish \
         else setting("CARERS_PUBLISH")
