@@ -11,6 +11,7 @@ from typing import Any
 
 import duckdb
 
+from pipelines.progress import Progress, choose_mode, step_groups
 from pipelines.settings import PROJECT_ROOT, setting
 from warehouse import db, health
 from warehouse.lock import BusyError, writer_lock
@@ -42,20 +43,34 @@ def _root_cause(error: Any) -> Any:
     return error
 
 
-def run_refresh(tags: dict[str, str] | None = None, log_level: str = "WARNING") -> Any:
-    """Materialise every asset and run every check in this process, on the project instance."""
+def run_refresh(tags: dict[str, str] | None = None, log_level: str = "WARNING",
+                progress: str = "none", stream: Any = None) -> Any:
+    """Materialise every asset and run every check in this process, on the project instance.
+    `progress` (auto, bar, lines, none) reports each group of assets as it finishes, through
+    an event listener on this run (pipelines/progress.py)."""
     # Loading the definitions imports every asset module (and Dagster): only a refresh needs
     # them, so the other commands start quickly.
     import dagster as dg
+    from dagster._core.utils import make_new_run_id
 
     from pipelines.definitions import defs
 
     instance = dg.DagsterInstance.get()
     job = defs.resolve_job_def("refresh")
-    return job.execute_in_process(
-        instance=instance, raise_on_error=False,
+    stream = stream if stream is not None else sys.stderr
+    mode = choose_mode(progress, stream)
+    run_id = make_new_run_id()
+    shown = None
+    if mode != "none":
+        shown = Progress(step_groups(job, defs.resolve_asset_graph().assets_defs), mode, stream)
+        instance.add_event_listener(run_id, shown)
+    result = job.execute_in_process(
+        instance=instance, raise_on_error=False, run_id=run_id,
         run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
         tags={"carers/trigger": "cli", **(tags or {})})
+    if shown is not None:
+        shown.finish()
+    return result
 
 
 def summarise(result: Any) -> tuple[list[str], bool]:
@@ -148,7 +163,8 @@ def cmd_refresh(args: argparse.Namespace) -> int:
             repaired = health.ensure_sound(setting("CARERS_WAREHOUSE"))
             if repaired:
                 print(repaired, file=sys.stderr)
-            result = run_refresh(log_level="DEBUG" if args.verbose else "WARNING")
+            result = run_refresh(log_level="DEBUG" if args.verbose else "WARNING",
+                                 progress=getattr(args, "progress", "auto"))
             # Still under the lock: the load report reads the warehouse this run wrote.
             lines, ok = summarise(result)
     except (BusyError, health.WarehouseBusy) as exc:

@@ -1,8 +1,10 @@
 """Further `carers` subcommands, one module each.
 
 A module here defines `register(sub, add_paths)`: it adds its parser to `sub` (argparse
-subparsers) and sets `func`; `add_paths(parser)` adds the shared --warehouse/--publish/--landing
-options. `pipelines.cli` discovers the modules, so a new command touches no other file.
+subparsers) and sets `func`; `add_paths(parser, *names)` adds the shared folder options it
+uses ("warehouse", "publish", "landing"; all three when none are named). Every parser has a
+description and examples (epilog) and every option a help text: tests/pipelines/test_cli_help.py
+checks them. `pipelines.cli` discovers the modules, so a new command touches no other file.
 """
 
 from __future__ import annotations

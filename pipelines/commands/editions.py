@@ -9,8 +9,16 @@ from typing import Any
 
 
 def register(sub: Any, add_paths: Any) -> None:
-    p = sub.add_parser("editions", help="list the published editions (newest first)")
-    add_paths(p)
+    p = sub.add_parser(
+        "editions", help="list the published editions (newest first)",
+        description="Lists every complete edition in the publish folder, newest first, with "
+                    "when it was created, the Dagster run that built it and how many indicator "
+                    "values it holds; `<- latest` marks the one requests and workbooks read by "
+                    "default. Nothing is changed.",
+        epilog="examples:\n  carers editions\n  carers editions --publish /srv/carers/publish\n"
+               "  carers request -i census_unpaid_care_pct --edition 20261205T220648Z-1c37ce2a\n",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_paths(p, "publish")
     p.set_defaults(func=run)
 
 

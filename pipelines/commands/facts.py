@@ -10,11 +10,21 @@ from typing import Any
 
 
 def register(sub: Any, add_paths: Any) -> None:
-    p = sub.add_parser("facts", help="write the facts page and reconciliation for an edition "
-                                     "into a folder (editions carry their own copy)")
-    add_paths(p)
-    p.add_argument("--edition", help="edition id (default: latest)")
-    p.add_argument("--out", required=True, help="folder to write facts.html, CSVs and charts")
+    p = sub.add_parser(
+        "facts", help="write the facts page and reconciliation for an edition into a folder "
+                      "(editions carry their own copy)",
+        description="Writes the \"Facts about carers\" page (facts.html), its CSVs, the "
+                    "reconciliation of every published claim and the charts, from one "
+                    "published edition (read-only), into a folder of your choice. The edition "
+                    "itself is never changed.",
+        epilog="examples:\n  carers facts --out facts-page\n"
+               "  carers facts --edition 20261205T220648Z-1c37ce2a --out facts-2025-12\n",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_paths(p, "publish")
+    p.add_argument("--edition", help="the edition id to read (see `carers editions`; default "
+                                     "latest)")
+    p.add_argument("--out", required=True, metavar="FOLDER",
+                   help="folder to write facts.html, its CSVs and the charts into")
     p.set_defaults(func=run)
 
 

@@ -11,7 +11,14 @@ from typing import Any
 def register(sub: Any, add_paths: Any) -> None:
     p = sub.add_parser(
         "template", help="write a blank template for a local return (CSV, or XLSX with a "
-                         "sheet explaining each column)")
+                         "sheet explaining each column)",
+        description="Writes a blank template for one of the local returns in RETURNS.md: a "
+                    "CSV header row, or an Excel workbook whose 'Columns' sheet explains each "
+                    "column. Refuses to overwrite a "
+                    "file unless --force is given.",
+        epilog="examples:\n  carers template events\n  carers template membership --xlsx\n"
+               "  carers template newsletter --out partners/newsletter.csv --force\n",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("name", help="the return, e.g. events, membership, newsletter")
     p.add_argument("--xlsx", action="store_true",
                    help="an Excel workbook with a 'Columns' sheet (default: CSV header row)")

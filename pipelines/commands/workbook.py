@@ -20,13 +20,20 @@ def register(sub: Any, add_paths: Any) -> None:
         "publish", help="write the annual progress workbook (XLSX and CSVs), the facts page and "
                         "the charts for a financial year",
         description="Reads the latest published edition and writes the Board's progress "
-                    "workbook for one financial year, with a CSV for every table, into "
-                    "<publish root>/reports/<edition>/<year>/ unless --out is given.")
+                    "workbook for one financial year, with a CSV for every table, the facts "
+                    "page and the charts, into <publish root>/reports/<edition>/<year>/ unless "
+                    "--out is given. --warehouse and --landing matter only with --refresh.",
+        epilog="examples:\n  carers publish --year 2024/25\n"
+               "  carers publish --year 2025-26 --refresh\n"
+               "  carers publish --year 2024/25 --out board-pack-2025\n",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
     add_paths(p)
     p.add_argument("--year", required=True, help="a financial year: 2025/26, 2025-26 or 202526")
     p.add_argument("--refresh", action="store_true",
                    help="run `carers refresh` first, so the workbook uses a new edition")
-    p.add_argument("--out", help="the folder to write into")
+    p.add_argument("--out", metavar="FOLDER",
+                   help="the folder to write into (default <publish root>/reports/<edition>/"
+                        "<year>/)")
     p.add_argument("--edition", default="latest", help="an edition id (default latest)")
     p.set_defaults(func=run)
 
