@@ -59,7 +59,7 @@ def test_plain_year_is_stated_per_indicator(published, capsys):
 def test_latest_and_ranges(published):
     latest = ask(published, ["young_carers_referrals", "assessments_completed"],
                  periods=["latest"], breakdowns=["all"])
-    assert set(zip(latest.figures.indicator_id, latest.figures.period)) == {
+    assert set(zip(latest.figures.indicator_id, latest.figures.period, strict=True)) == {
         ("young_carers_referrals", "2024"), ("assessments_completed", "2024/25")}
     span = ask(published, ["assessments_completed"], periods=["2023/24..2024/25"])
     assert span.figures.value.tolist() == [55, 63]
