@@ -132,15 +132,19 @@ def _words(text: str) -> list[str]:
             if w and w not in STOP_WORDS]
 
 
+SUFFIXES = ("s", "es", "ed", "ing", "er", "ers")
+
+
 def _same_word(asked: str, held: str) -> bool:
-    """`referred` finds `referrals`, `schools` finds `school`, `wait` finds `waiting`: the
-    words share their first five letters (or all of the shorter one)."""
+    """`referred` finds `referrals` and `identify` finds `identified` (the first five letters
+    the same); `schools` finds `school` and `wait` finds `waiting` (an ending added). `carers`
+    does not find `care`, nor `week` `weekly`."""
     if asked == held:
         return True
-    need = min(len(asked), len(held), 5)
-    if need < 3:
-        return False
-    return asked[:need] == held[:need] and (len(asked) >= need and len(held) >= need)
+    short, long_ = sorted((asked, held), key=len)
+    if len(short) >= 5 and short[:5] == long_[:5]:
+        return True
+    return len(short) >= 3 and long_.startswith(short) and long_[len(short):] in SUFFIXES
 
 
 def _found(word: str, held: list[str]) -> bool:
@@ -606,8 +610,10 @@ def _number(value: Any) -> Any:
 
 
 def _shown(value: Any, symbol: str, missing: str = "[x]") -> Any:
+    """A number as shown; if there is none, [z] where it does not apply (even on a
+    suppressed row), else [c] if the row is suppressed, else the `missing` symbol."""
     if value is None or pd.isna(value):
-        return SUPPRESSED if SUPPRESSED in symbol else missing
+        return SUPPRESSED if SUPPRESSED in symbol and missing != "[z]" else missing
     return _number(value)
 
 
@@ -636,7 +642,7 @@ def _figures(values: pd.DataFrame, comparators: list[str], ids: list[str],
         symbol = "" if r.symbol is None or pd.isna(r.symbol) else str(r.symbol)
         kind = str(about.at[r.indicator_id, "value_type"])
         count = kind == "count"
-        no_numerator = kind in ("median", "percentile") or \
+        no_numerator = kind in ("median", "percentile", "count") or \
             not _has(about.at[r.indicator_id, "numerator"])
         no_denominator = count or not _has(about.at[r.indicator_id, "denominator"])
         ci_missing = "[z]" if count else "[x]"
