@@ -5,6 +5,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
+from reporting import board, targets
 from reporting.disclosure import suppress
 from warehouse.catalogue import Catalogue
 
@@ -52,7 +53,6 @@ def published_tables(con: duckdb.DuckDBPyConnection,
 def board_tables(published: pd.DataFrame, catalogue: Catalogue) -> dict[str, pd.DataFrame]:
     """The Board's indicator table, the coverage of the strategy and the targets (issue 6),
     built from the disclosure-controlled values so nothing hidden there reappears."""
-    from reporting import board, targets
 
     agreed = targets.load(catalogue)
     return {
