@@ -29,3 +29,19 @@ def test_gx_is_not_imported_by_definitions():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_publish_refresh_runs_the_refresh_first_and_stops_when_it_fails(monkeypatch, tmp_path,
+                                                                         capsys):
+    """`carers publish --year Y --refresh` is `carers refresh` then the workbook; a failed
+    refresh writes no workbook and passes its exit status on."""
+    from pipelines.cli import main
+    from pipelines.commands import workbook
+
+    calls = []
+    monkeypatch.setattr(workbook, "cmd_refresh", lambda args: calls.append(args) or 1)
+    monkeypatch.setenv("CARERS_PUBLISH", str(tmp_path / "publish"))
+    assert main(["publish", "--year", "2024/25", "--refresh", "--out", str(tmp_path / "o")]) == 1
+    assert len(calls) == 1
+    assert "the refresh failed, so no workbook was written" in capsys.readouterr().err
+    assert not (tmp_path / "o").exists()
