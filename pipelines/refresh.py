@@ -12,7 +12,7 @@ from typing import Any
 import duckdb
 
 from pipelines.progress import Progress, choose_mode, step_groups
-from pipelines.settings import PROJECT_ROOT, setting
+from pipelines.settings import PROJECT_ROOT, resource_run_config, setting
 from warehouse import db, health
 from warehouse.lock import BusyError, writer_lock
 
@@ -66,7 +66,8 @@ def run_refresh(tags: dict[str, str] | None = None, log_level: str = "WARNING",
         instance.add_event_listener(run_id, shown)
     result = job.execute_in_process(
         instance=instance, raise_on_error=False, run_id=run_id,
-        run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
+        run_config={"loggers": {"console": {"config": {"log_level": log_level}}},
+                    **resource_run_config()},
         tags={"carers/trigger": "cli", **(tags or {})})
     if shown is not None:
         shown.finish()

@@ -1,18 +1,15 @@
 """The ten worked requests in docs/requests.md, run exactly as written (the commands are read
-out of the page, so the page and the test cannot drift) on an edition published by one real
-`carers refresh` of the shipped data, with the figures the page quotes checked. The expected
+out of the page, so the page and the test cannot drift) on the edition published by the
+session's one real `carers refresh` of the shipped data (tests/conftest.py), with the figures
+the page quotes checked. The expected
 figures were counted from the shipped source files (sources/data/examples, the census TS039
 table), not from this code."""
 
 from __future__ import annotations
 
 import io
-import os
 import re
 import shlex
-import shutil
-import subprocess
-import sys
 
 import pandas as pd
 import pytest
@@ -22,7 +19,6 @@ from pipelines.cli import main
 
 pytestmark = pytest.mark.slow
 DOC = PROJECT_ROOT / "docs" / "requests.md"
-REFRESH_GUARD_S = 1200  # only a guard against hanging forever; nothing asserts a duration
 
 
 def worked_requests() -> list[tuple[str, str]]:
@@ -31,23 +27,6 @@ def worked_requests() -> list[tuple[str, str]]:
     found = re.findall(r"^### (\d+\. .+?)\n\n```sh\n(uv run carers request .+?)\n```",
                        section, re.MULTILINE | re.DOTALL)
     return [(heading, command) for heading, command in found]
-
-
-@pytest.fixture(scope="module")
-def publish(tmp_path_factory):
-    """One real refresh of the shipped data into a folder of its own."""
-    root = tmp_path_factory.mktemp("docs-requests")
-    home = root / "home"
-    home.mkdir()
-    shutil.copy(PROJECT_ROOT / "dagster.yaml", home / "dagster.yaml")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CARERS_")}
-    env.update(DAGSTER_HOME=str(home), CARERS_WAREHOUSE=str(root / "wh" / "carers.duckdb"),
-               CARERS_PUBLISH=str(root / "publish"))
-    done = subprocess.run([sys.executable, "-m", "pipelines.cli", "refresh", "--progress",
-                           "none"], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True,
-                          timeout=REFRESH_GUARD_S)
-    assert done.returncode == 0, done.stdout + done.stderr
-    return root / "publish"
 
 
 def table(markdown: str, title_id: str) -> list[list[str]]:
@@ -171,12 +150,10 @@ def test_the_page_has_ten_worked_requests():
 
 
 @pytest.mark.parametrize("number", range(1, 11))
-def test_worked_request_runs_as_written(number, publish, tmp_path, monkeypatch, capsys):
+def test_worked_request_runs_as_written(number, shipped_env, tmp_path, capsys):
     heading, command = worked_requests()[number - 1]
     argv = shlex.split(command)
     assert argv[:4] == ["uv", "run", "carers", "request"]
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("CARERS_PUBLISH", str(publish))
     code = main(argv[3:])  # what `uv run carers` passes to main
     captured = capsys.readouterr()
     assert code == 0, (heading, captured.err)
