@@ -449,10 +449,16 @@ def _held(values: pd.DataFrame, ind: str) -> str:
     periods = rows.drop_duplicates("period_id").assign(_s=lambda f: f.period_id.map(_start))
     periods = periods.sort_values("_s")
     kind = PERIOD_TYPES.get(str(periods.period_type.iloc[0]), "period") if len(periods) else ""
-    areas = rows.drop_duplicates("area_code").area_name.tolist()
+    areas = rows.drop_duplicates("area_code")  # Rotherham, then by code: districts to England
+    areas = areas.assign(_o=areas.area_code.map(lambda c: (c != DEFAULT_AREA, c))).sort_values("_o")
+    if len(areas) <= 8:
+        where = f"{len(areas)} area(s): {', '.join(areas.area_name)}"
+    else:  # many areas: say whether Rotherham, its region and England are among them
+        ours = areas[areas.area_code.isin([DEFAULT_AREA, "E12000003", "E92000001"])]
+        where = f"{len(areas)} areas" + (f", including {', '.join(ours.area_name)}"
+                                          if len(ours) else ", not Rotherham")
     return (f"{ind}: {kind}s {_listed(list(periods.period_label.astype(str)), 12)}; "
-            f"{len(areas)} area(s): {_listed(areas)}; breakdowns "
-            f"{_listed(sorted(set(rows.breakdown)), 12)}")
+            f"{where}; breakdowns {_listed(sorted(set(rows.breakdown)), 12)}")
 
 
 def _breakdown_key(text: str) -> str:
@@ -797,14 +803,18 @@ def _xlsx(result: Answer) -> bytes:
 
 
 def catalogue_listing(publish_root: Path, edition: str = LATEST) -> str:
+    """One line per published indicator: id, title, and what is held (kind of period and the
+    periods, number of areas, breakdowns), so a request can be written from it."""
     _, database = open_published(publish_root, edition)
     con = duckdb.connect(str(database), read_only=True)
     try:
-        rows = con.execute(
-            "select i.indicator_id, i.title, min(v.period_label), max(v.period_label) "
-            "from indicators i left join indicator_values v using (indicator_id) "
-            "group by all order by 1").fetchall()
+        catalogue = _read(con, "select indicator_id, title from indicators order by 1")
+        values = _read(con, "select distinct indicator_id, area_code, area_name, period_id, "
+                            "period_type, period_label, breakdown from indicator_values")
     finally:
         con.close()
-    return "\n".join(f"{i}\t{t}\t{lo or ''}..{hi or ''}" for i, t, lo, hi in rows)
-
+    lines = []
+    for ind, title in zip(catalogue.indicator_id, catalogue.title, strict=True):
+        held = _held(values, ind) if (values.indicator_id == ind).any() else f"{ind}: no figures"
+        lines.append(f"{ind}  {title}\n    {held.split(': ', 1)[1]}")
+    return "\n".join(lines)

@@ -242,3 +242,14 @@ def test_out_into_missing_folder_is_a_message_not_a_traceback(published, capsys,
                        "--out", str(tmp_path / "nowhere" / "answer.csv"))
     assert code == 2
     assert "the folder" in err and "does not exist" in err and "Traceback" not in err
+
+
+def test_list_says_what_is_held_for_each_indicator(published, capsys):
+    code, out, _ = cli(published, capsys, "--list")
+    assert code == 0
+    lines = out.splitlines()
+    at = lines.index("young_carers_identified  Pupils recorded as young carers")
+    assert lines[at + 1] == ("    academic years 2023/24, 2024/25; 2 area(s): Rotherham, England; "
+                             "breakdowns all")
+    assert "    census days 2011, 2021; 8 area(s): Rotherham, Manchester, Barnsley, Doncaster, " \
+           "Sheffield, Leeds, Yorkshire and The Humber, England; breakdowns all" in lines
