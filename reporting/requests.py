@@ -535,6 +535,18 @@ def _check_areas(named: list[str], names: dict[str, str], ids: list[str],
             readings.append(f"{names.get(code, code)}: no figures for {', '.join(missing)}.")
 
 
+def _say_areas_left_without(before: pd.DataFrame, after: pd.DataFrame, named: list[str],
+                            names: dict[str, str], readings: list[str]) -> None:
+    """A named area with figures for an indicator, but none in the periods asked, is said
+    (with its own latest period), so its absence from the table is not a surprise."""
+    kept = set(zip(after.indicator_id, after.area_code, strict=True))
+    for (ind, code), rows in before.groupby(["indicator_id", "area_code"], sort=False):
+        if code in named and (ind, code) not in kept and ind in set(after.indicator_id):
+            last = rows.assign(_s=rows.period_id.map(_start)).sort_values("_s").iloc[-1]
+            readings.append(f"{names.get(code, code)}: no figures for {ind} in the periods "
+                            f"asked (its latest: {last.period_label}).")
+
+
 def answer(publish_root: Path, request: Request) -> Answer:
     folder, database = open_published(publish_root, request.edition)
     comparators = _comparators(request.comparators)
@@ -575,7 +587,9 @@ def answer(publish_root: Path, request: Request) -> Answer:
     if request.since is not None:
         specs.append(since_spec(request.since))
     if specs and not values.empty:
+        before = values
         values = _filter_periods(values, specs, ids, readings)
+        _say_areas_left_without(before, values, named, names, readings)
     if values.empty:
         raise RequestError(
             f"No published figures for {', '.join(ids)} in {_listed(codes)} as asked. Held:\n"

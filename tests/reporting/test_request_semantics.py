@@ -253,3 +253,11 @@ def test_list_says_what_is_held_for_each_indicator(published, capsys):
                              "breakdowns all")
     assert "    census days 2011, 2021; 8 area(s): Rotherham, Manchester, Barnsley, Doncaster, " \
            "Sheffield, Leeds, Yorkshire and The Humber, England; breakdowns all" in lines
+
+
+def test_a_named_area_without_the_latest_period_is_said(published):
+    result = ask(published, ["young_carers_identified"], areas=["Rotherham", "England"],
+                 periods=["latest"])
+    assert result.figures.area.tolist() == ["Rotherham"]
+    assert ("England: no figures for young_carers_identified in the periods asked (its "
+            "latest: 2023/24).") in result.readings
