@@ -79,3 +79,12 @@ def test_request_help_shows_the_period_forms(capsys):
     for form in ("2024/25", "2024-25", "FY2024", "latest", "2022/23..2024/25",
                  "south-yorkshire", "--breakdown", "both (default)"):
         assert form in out, form
+
+
+def test_publish_keeps_folder_options_only_for_its_refresh():
+    """`carers publish --refresh` runs a refresh, which reads the warehouse and landing
+    options; the help says they matter only then."""
+    p = subparsers()["publish"]
+    flags = {s for a in p._actions for s in a.option_strings}
+    assert {"--warehouse", "--landing", "--refresh"} <= flags
+    assert "--warehouse and --landing matter only with --refresh" in p.description
