@@ -52,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
         from pipelines.cli import cmd_refresh
 
         status = cmd_refresh(argparse.Namespace(**{**vars(args), "wait": False,
-                                                   "verbose": False}))
+                                                   "verbose": False, "force": False}))
         if status:
             print("carers publish: the refresh failed, so no workbook was written.",
                   file=sys.stderr)
@@ -68,6 +68,11 @@ def run(args: argparse.Namespace) -> int:
     except WorkbookError as error:
         print(f"carers publish: {error}", file=sys.stderr)
         return EXIT_NO_REPORT
+    from warehouse.publish import cite
+
+    warning = cite(root, report.edition, out, "workbook")
+    if warning:
+        print(warning, file=sys.stderr)
     print(f"Progress workbook for {report.year} from edition {report.edition} "
           f"(manifest sha256 {report.manifest_sha256[:12]}):")
     for path in written:

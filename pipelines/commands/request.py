@@ -57,6 +57,11 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_BAD_REQUEST
     if args.out:
         Path(args.out).write_bytes(content)
+        from warehouse.publish import cite
+
+        warning = cite(root, result.edition, Path(args.out).resolve(), "request output")
+        if warning:
+            print(warning, file=sys.stderr)
         print(f"Wrote {len(result.figures)} figures from edition {result.edition} to {args.out}",
               file=sys.stderr)
     else:
