@@ -66,11 +66,7 @@ def probe_publish_folder(publish: Path) -> Fault | None:
         probe = folder / f".write-probe-{os.getpid()}"
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            with probe.open("wb") as handle:
-                handle.write(b"probe")
-                handle.flush()
-                os.fsync(handle.fileno())
-            probe.unlink()
+            _write_probe(probe)
         except OSError as exc:
             with contextlib.suppress(OSError):
                 probe.unlink(missing_ok=True)
@@ -80,6 +76,14 @@ def probe_publish_folder(publish: Path) -> Fault | None:
                 return read_only(publish, str(exc))
             raise
     return None
+
+
+def _write_probe(probe: Path) -> None:
+    with probe.open("wb") as handle:
+        handle.write(b"probe")
+        handle.flush()
+        os.fsync(handle.fileno())
+    probe.unlink()
 
 
 _NO_SPACE = re.compile(r"no space left on device|\[errno 28\]|disk quota exceeded", re.I)
