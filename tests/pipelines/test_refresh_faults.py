@@ -159,11 +159,11 @@ def test_a_full_disk_before_the_refresh_is_said_plainly(env, monkeypatch, capsys
     with _tiny_disk(env["publish"], "1m") as real:
         before = _edition(env["publish"])
         if real:  # fill it to the last byte
-            with (env["publish"] / "filler").open("wb") as handle:
-                with contextlib.suppress(OSError):
-                    while True:
-                        handle.write(b"\0" * 65536)
-                        handle.flush()
+            with (env["publish"] / "filler").open("wb") as handle, \
+                    contextlib.suppress(OSError):
+                while True:
+                    handle.write(b"\0" * 65536)
+                    handle.flush()
         else:
             def full(path: Path) -> None:
                 raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
