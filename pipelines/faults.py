@@ -36,7 +36,7 @@ class Fault:
 
 
 def untouched(publish: Path) -> str:
-    from warehouse.publish import latest_edition
+    from reporting.editions import latest_edition  # lazily: pandas, only when a fault is said
 
     latest = latest_edition(publish)
     return (f"The last published edition, {latest.name}, is untouched and still `latest`."
@@ -94,7 +94,7 @@ _LOCK = re.compile(r"could not set lock on file", re.I)
 
 def from_failure(text: str, warehouse: Path, publish: Path) -> Fault | None:
     """The fault a failed step's error describes (its class and message), if it is one."""
-    from warehouse.health import busy_message
+    from warehouse.health import busy_message  # lazily: DuckDB, only when a step failed
 
     if _LOCK.search(text):
         return Fault(EXIT_HELD, str(busy_message(warehouse, text,

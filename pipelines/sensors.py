@@ -27,11 +27,12 @@ from typing import Any
 import dagster as dg
 
 from pipelines.jobs import refresh_job
-from pipelines.resources import setting
-from sources.files import IGNORED_SUFFIXES, sha256_of
+from pipelines.settings import setting
+from reporting.editions import latest_read
+from sources.files import sha256_of
+from sources.registry import IGNORED_SUFFIXES
 from warehouse import lock
 from warehouse.inputs import fingerprint
-from warehouse.publish import latest_read
 
 SENSOR_INTERVAL_SECONDS = 60
 

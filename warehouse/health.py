@@ -22,6 +22,8 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse.db import quote_identifier
+
 _LOCKED = ("could not set lock", "conflicting lock")
 # DuckDB complaints that are about this machine, not about the bytes in the file.
 _NOT_DAMAGE = ("permission denied", "no space left", "read-only file system",
@@ -98,8 +100,8 @@ def problem_with(path: Path) -> str | None:
         for schema, table in tables:
             # Every value of every column, so DuckDB reads (and checksums) every data block.
             # (min() could be answered from block statistics; hash() needs each value.)
-            con.execute(f'select count(*), sum(hash(columns(*))) from "{schema}"."{table}"'
-                        ).fetchall()
+            con.execute("select count(*), sum(hash(columns(*))) from "
+                        f"{quote_identifier(schema)}.{quote_identifier(table)}").fetchall()
     except duckdb.Error as exc:
         if _not_damage(exc):
             raise WarehouseUnreadable(f"The warehouse {path} could not be read to check it: "

@@ -10,6 +10,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from pipelines.settings import setting
+
 KEEP_VARIABLE = "CARERS_KEEP_EDITIONS"
 KEEP_DEFAULT = 10
 
@@ -29,7 +31,9 @@ def register(sub: Any, add_paths: Any) -> None:
 
 
 def describe(root: Path) -> list[str]:
-    from warehouse.publish import citations, editions, latest_edition
+    # Imported when the command runs, not at the top: every command module is loaded to build
+    # `carers --help`, and these pull in pandas, DuckDB and matplotlib.
+    from reporting.editions import citations, editions, latest_edition
 
     latest = latest_edition(root)
     cited = {c["edition"] for c in citations(root)}
@@ -57,7 +61,7 @@ def keep_setting(value: int | None) -> int:
 
 
 def prune(root: Path, keep: int, dry_run: bool) -> list[str]:
-    from warehouse.publish import prune_plan, remove_edition
+    from reporting.editions import prune_plan, remove_edition  # lazily: see describe()
 
     remove, why = prune_plan(root, keep)
     lines = []
@@ -70,13 +74,12 @@ def prune(root: Path, keep: int, dry_run: bool) -> list[str]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from pipelines.resources import setting
-
     root = Path(args.publish).expanduser().resolve() if args.publish \
         else setting("CARERS_PUBLISH")
     if not args.prune:
         print("\n".join(describe(root)))
         return 0
+    # Lazily, as in describe(): only pruning needs them.
     from pipelines.faults import EXIT_BUSY
     from warehouse.lock import BusyError, writer_lock
 

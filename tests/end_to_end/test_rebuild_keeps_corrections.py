@@ -15,9 +15,9 @@ import pandas as pd
 import pytest
 
 from pipelines.cli import main
+from reporting.editions import editions, latest_edition
 from sources.files import EXAMPLES_DIR
-from tests.conftest import isolated_env
-from warehouse.publish import editions, latest_edition
+from tests.builders.env import isolated_env
 
 pytestmark = pytest.mark.slow
 ROTHERHAM = "E08000018"

@@ -13,8 +13,7 @@ import pandas as pd
 import pytest
 
 from pipelines.cli import main
-from tests import facts_edition
-from warehouse.publish import (
+from reporting.editions import (
     citations,
     editions,
     latest_edition,
@@ -23,6 +22,7 @@ from warehouse.publish import (
     record_citation,
     unchanged_since,
 )
+from tests.builders import facts_edition
 
 READ = {"key": "k1", "landing_fingerprint": "f1"}
 

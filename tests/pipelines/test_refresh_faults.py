@@ -18,11 +18,11 @@ import duckdb
 import pandas as pd
 import pytest
 
+from assets.resources import CarersResource
 from pipelines import faults
 from pipelines.cli import main
-from pipelines.resources import CarersResource
-from tests.conftest import isolated_env
-from warehouse.publish import file_sha256, latest_edition, publish_edition
+from reporting.editions import file_sha256, latest_edition, publish_edition
+from tests.builders.env import isolated_env
 
 
 def _edition(root: Path) -> Path:
@@ -89,7 +89,9 @@ def test_a_run_launched_from_the_ui_stops_with_the_same_message(env):
 
     with _analyst_session(env["warehouse"]) as child:
         result = dg.materialize([probe], raise_on_error=False,
-                                resources={"carers": CarersResource()})
+                                resources={"carers": CarersResource(
+                                    warehouse=str(env["warehouse"]),
+                                    publish=str(env["publish"]))})
     assert not result.success and seen == []
     failure = next(e for e in result.all_events if e.event_type_value == "RESOURCE_INIT_FAILURE")
     error = failure.event_specific_data.error
@@ -190,7 +192,7 @@ def test_a_full_disk_while_publishing_leaves_the_last_edition(tmp_path, monkeypa
             def full(*args, **kwargs):
                 raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC),
                               str(paths["publish"] / ".building"))
-            monkeypatch.setattr("warehouse.publish.write_published_db", full)
+            monkeypatch.setattr("reporting.editions.write_published_db", full)
         code = main(["refresh"])
         out = capsys.readouterr().out
         assert code == faults.EXIT_NO_SPACE, out

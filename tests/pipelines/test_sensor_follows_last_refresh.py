@@ -16,9 +16,9 @@ import pytest
 from pipelines import sensors
 from pipelines.cli import main
 from pipelines.definitions import defs
+from reporting.editions import editions, latest_edition
 from sources.files import EXAMPLES_DIR
-from tests.conftest import isolated_env
-from warehouse.publish import editions, latest_edition
+from tests.builders.env import isolated_env
 
 EVENTS_HEADER = ("event_id,event_date,event_type,title,organiser,locality,meeting_place,"
                  "coproduced,carers_attending,carer_reps_attending\n")

@@ -11,7 +11,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from sources.files import SourceFile, inventory
+from sources.files import SourceFile
+from sources.registry import inventory
 from sources.returns.contract import RETURNS
 from sources.returns.read import read_return
 from warehouse import db

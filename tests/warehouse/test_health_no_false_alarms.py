@@ -18,7 +18,8 @@ import duckdb
 import pandas as pd
 import pytest
 
-from sources.files import SourceFile, inventory
+from sources.files import SourceFile
+from sources.registry import inventory
 from sources.returns.contract import RETURNS
 from sources.returns.read import read_return
 from warehouse import db, health
