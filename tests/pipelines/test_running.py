@@ -21,7 +21,7 @@ import pytest
 
 from assets.resources import PROJECT_ROOT
 from pipelines.definitions import defs
-from reporting.editions import PUBLISHED_DB, editions, file_sha256, latest_edition
+from reporting.editions import PUBLISHED_DB, citations, editions, file_sha256, latest_edition
 
 pytestmark = pytest.mark.slow
 TABLES = ("indicator_values", "indicator_lineage", "indicators")
@@ -342,7 +342,6 @@ def test_readme_worked_requests_run_as_written(tmp_path, baseline, monkeypatch, 
         == {"census_unpaid_care_pct", "census_unpaid_care_50h_pct"}
     assert set(figures.area) == {"Rotherham", "Yorkshire and The Humber", "England"}
     # Each answer written to a file is recorded as citing its edition (kept by --prune).
-    from reporting.editions import citations
     outs = [str((tmp_path / a[a.index("--out") + 1]).resolve()) for a in requests
             if "--out" in a and (tmp_path / a[a.index("--out") + 1]).exists()]
     assert outs
