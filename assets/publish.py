@@ -9,6 +9,7 @@ import dagster as dg
 from pipelines.resources import CarersResource
 from warehouse import catalogue as catalogue_module
 from warehouse.publish import new_edition_id, publish_edition
+from warehouse.returns import rejected_files
 from warehouse.tables import published_tables, raw_inputs
 
 
@@ -43,11 +44,14 @@ def _publish(context: dg.AssetExecutionContext, carers: CarersResource) -> dg.Ma
     with carers.connect() as con:
         tables = published_tables(con, catalogue)
         inputs = raw_inputs(con)
+        rejected = rejected_files(con)
     manifest = {
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "run_id": context.run_id,
         "warehouse": str(carers.warehouse_path),
         "inputs": inputs,
+        # Landing files this refresh could not read at all, with why (nothing from them used).
+        "rejected_files": rejected,
         "checks": _check_results(context),
     }
     edition = new_edition_id(context.run_id)
@@ -62,4 +66,5 @@ def _publish(context: dg.AssetExecutionContext, carers: CarersResource) -> dg.Ma
         "edition": edition,
         "path": dg.MetadataValue.path(str(path)),
         "tables": dg.MetadataValue.json({name: len(t) for name, t in tables.items()}),
+        "rejected_files": dg.MetadataValue.json(rejected),
     })

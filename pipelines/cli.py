@@ -85,7 +85,10 @@ def summarise(result: Any) -> tuple[list[str], bool]:
             if mat.asset_key.to_user_string() == "published_edition":
                 lines.append(f"Published edition {mat.metadata['edition'].value}: "
                              f"{mat.metadata['path'].value}")
-    lines.extend(_load_report())
+    if "audit_landing_files" in built:
+        lines.extend(_load_report())
+    else:
+        lines.append("The landing folder was not read in this run: no return counts to show.")
     ok = result.success and not blocking_failed
     if not ok:
         lines.append("Refresh FAILED: nothing new was published; the last good edition is "
@@ -97,8 +100,11 @@ QUARANTINE_SHOWN = 10  # quarantined rows listed in the refresh summary
 
 
 def _load_report() -> list[str]:
-    """Per return file: rows in, loaded, quarantined, superseded (from audit.file_loads)."""
+    """Per return file: rows in, loaded, quarantined, superseded, and every file refused
+    (from audit.file_loads, which each refresh rewrites: always this run's)."""
     import duckdb
+
+    from sources.returns.contract import RETURNS
 
     path = setting("CARERS_WAREHOUSE")
     if not path.exists():
@@ -110,18 +116,23 @@ def _load_report() -> list[str]:
     try:
         rows = con.execute(
             "select return_kind, source_file, rows_in, rows_loaded, rows_quarantined, "
-            "rows_superseded from audit.file_loads order by return_kind, source_file").fetchall()
-        total = db.scalar(con, "select count(distinct (source_sha256, source_row)) "
+            "rows_superseded from audit.file_loads where status is distinct from 'rejected' "
+            "order by return_kind, source_file").fetchall()
+        rejected = con.execute(
+            "select coalesce(return_kind, 'not a return'), source_file, reason "
+            "from audit.file_loads where status = 'rejected' order by source_file").fetchall()
+        total = db.scalar(con, "select count(distinct (source_sha256, source_file, source_row)) "
                                "from audit.quarantine")
         problems = con.execute(
-            "select source_file, source_row, column_name, value, rule from audit.quarantine "
+            "select return_kind, source_file, source_row, column_name, value, rule "
+            "from audit.quarantine "
             "order by return_kind, source_file, source_row, column_name limit ?",
             [QUARANTINE_SHOWN + 1]).fetchall()
     except duckdb.Error:
         return []
     finally:
         con.close()
-    lines = [f"Returns: {len(rows)} files; rows quarantined: {total} "
+    lines = [f"Returns: {len(rows)} files loaded; rows quarantined: {total} "
              "(each with its file, row, column, value and rule in audit.quarantine; "
              "`carers check FILE` lists a file's problems with the fix)"
              ] if rows else []
@@ -129,11 +140,17 @@ def _load_report() -> list[str]:
         extra = f", {superseded} superseded by a corrected file" if superseded else ""
         lines.append(f"  {kind}: {file}: {rows_in} rows in, {loaded} loaded, "
                      f"{quarantined} quarantined{extra}")
+    if rejected:
+        lines.append(f"Files refused ({len(rejected)}): nothing in them was loaded; every other "
+                     "file was")
+        for kind, file, reason in rejected:
+            lines.append(f"  {kind}: {file}: {reason}")
     if problems:
         lines.append("Quarantined rows" + (f" (first {QUARANTINE_SHOWN})"
                                            if len(problems) > QUARANTINE_SHOWN else "") + ":")
-        for file, row, column, value, rule in problems[:QUARANTINE_SHOWN]:
-            shown = "blank" if value is None else repr(value)
+        for kind, file, row, column, value, rule in problems[:QUARANTINE_SHOWN]:
+            personal = kind in RETURNS and RETURNS[kind].personal
+            shown = ("blank" if value is None else db.MASKED if personal else repr(value))
             lines.append(f"  {file}, row {row}, column '{column}', value {shown}: {rule}")
     return lines
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import hashlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,8 +83,9 @@ def _scan(folder: Path, origin: str) -> list[SourceFile]:
     if not folder.is_dir():
         return []
     found = []
-    for path in sorted(folder.rglob("*")):
-        if path.is_file() and not path.name.startswith((".", "~$")):
+    for path in walk(folder):
+        if link_problem(path, folder) is None and path.is_file() \
+                and not path.name.startswith((".", "~$")):
             kind = kind_of(path)
             if kind is not None:
                 found.append(SourceFile(path, kind, origin, sha256_of(path)))
@@ -93,12 +95,13 @@ def _scan(folder: Path, origin: str) -> list[SourceFile]:
 @dataclass(frozen=True)
 class LandingFile:
     """A file in the landing folder and what it is: a national table, a local return, or
-    nothing we recognise (kind None)."""
+    nothing we recognise (kind None, with the reason in `problem`)."""
 
     path: Path
     kind: str | None
     is_return: bool
     sha256: str
+    problem: str | None = None  # why it cannot be read (refused, not followed), if so
 
     def as_source(self) -> SourceFile:
         return SourceFile(self.path, self.kind or "", "landing", self.sha256)
@@ -107,29 +110,64 @@ class LandingFile:
 IGNORED_SUFFIXES = (".md", ".txt", ".pdf", ".docx")
 
 
+def walk(folder: Path) -> list[Path]:
+    """Every file and link under `folder`, sorted; links to folders are listed, not entered."""
+    found = []
+    for root, dirs, files in os.walk(folder, followlinks=False):
+        base = Path(root)
+        found += [base / d for d in dirs if (base / d).is_symlink()]
+        found += [base / f for f in files]
+    return sorted(found)
+
+
+def link_problem(path: Path, landing: Path) -> str | None:
+    """Why a symbolic link in the landing folder is not followed, or None if it is not one
+    (or points to a file inside the folder)."""
+    if not path.is_symlink():
+        return None
+    target = path.resolve()
+    if not target.is_relative_to(landing.resolve()):
+        return ("a link to a file or folder outside the landing folder: not followed "
+                f"(it points to {'a folder' if target.is_dir() else 'a file'} elsewhere)")
+    if target.is_dir():
+        return "a link to a folder: not followed"
+    return None
+
+
 def inventory(landing: Path) -> list[LandingFile]:
     """Classify every file in the landing folder: national tables by name, local returns by
     their header (or, failing that, by a return's name in the file name, so a return with a
-    broken header is read and rejected loudly rather than ignored)."""
+    broken header is read and rejected loudly rather than ignored). A file nothing can read
+    is listed with its reason (kind None), never followed outside the folder."""
+    from sources.errors import SourceError
     from sources.returns.contract import RETURNS
-    from sources.returns.read import sniff
+    from sources.returns.read import identify
 
     if not landing.is_dir():
         return []
     by_length = sorted(RETURNS, key=len, reverse=True)
     found = []
-    for path in sorted(landing.rglob("*")):
-        if not path.is_file() or path.name.startswith((".", "~$")) \
-                or path.suffix.lower() in IGNORED_SUFFIXES:
+    for path in walk(landing):
+        if path.name.startswith((".", "~$")) or path.suffix.lower() in IGNORED_SUFFIXES:
             continue
+        link = link_problem(path, landing)
+        if link is not None:
+            found.append(LandingFile(path, None, False, "", link))
+            continue
+        if not path.is_file():
+            continue
+        sha = sha256_of(path)
         kind = kind_of(path)
         if kind is not None:
-            found.append(LandingFile(path, kind, False, sha256_of(path)))
+            found.append(LandingFile(path, kind, False, sha))
             continue
-        kind = sniff(path) if path.suffix.lower() in (".csv", ".xlsx", ".xlsm") else None
-        if kind is None:
+        try:
+            kind, problem = identify(path).kind, None
+        except SourceError as exc:
             kind = next((k for k in by_length if k in path.stem.lower()), None)
-        found.append(LandingFile(path, kind, kind is not None, sha256_of(path)))
+            problem = "; ".join(p.describe() for p in exc.problems[:3])
+        found.append(LandingFile(path, kind, kind is not None, sha,
+                                 None if kind is not None else problem))
     return found
 
 

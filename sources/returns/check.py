@@ -13,7 +13,7 @@ from pathlib import Path
 from sources.errors import Problem, SourceError, fail
 from sources.files import SourceFile, sha256_of
 from sources.returns.contract import RETURNS
-from sources.returns.read import ReadReturn, read_return, sniff
+from sources.returns.read import ReadReturn, identify, ranges, read_return
 
 OK, QUARANTINE, REJECTED = 0, 1, 2  # exit statuses of `carers check`
 
@@ -47,9 +47,8 @@ class CheckReport:
         assert read is not None
         spec = read.spec
         out.append(f"Return: {spec.kind} ({spec.title}); organisation: {read.org}; "
-                   f"header on row {read.header_row}")
-        for skipped in read.skipped:
-            out.append(f"  row {skipped.row}: not data ({skipped.reason}), not loaded")
+                   f"header on row {read.header_row}; read as {read.describe_format()}")
+        out += skipped_lines(read)
         if read.ignored_columns:
             out.append(f"  columns not in the {spec.kind} return, ignored: "
                        f"{', '.join(read.ignored_columns)}")
@@ -84,11 +83,7 @@ def check_file(path: Path, kind: str | None = None, today: date | None = None,
         if not path.is_file():
             raise fail(path, "there is no such file", "Check the path and the file name.")
         if kind is None:
-            kind = sniff(path)
-            if kind is None:
-                raise fail(path, "no header row of any return was found in the first rows",
-                           "Start from `carers template NAME` and keep its header row; or "
-                           f"name the return with --return ({', '.join(RETURNS)}).")
+            kind = identify(path).kind
         elif kind not in RETURNS:
             raise fail(path, f"there is no return called {kind!r}",
                        f"Use one of: {', '.join(RETURNS)}.")
@@ -105,3 +100,22 @@ def check_file(path: Path, kind: str | None = None, today: date | None = None,
     report.rows_quarantined = counts.rows_quarantined
     report.skipped_rules = counts.skipped_rules
     return report
+
+
+def skipped_lines(read: ReadReturn) -> list[str]:
+    """Rows that are not data, runs of the same reason in one line (a stray value far down a
+    sheet makes one line of blank rows, not 200,000)."""
+    out = []
+    by_reason: dict[tuple[str | None, str], list[int]] = {}
+    for skipped in read.skipped:
+        if skipped.row == 0:  # a sheet not read, and why
+            out.append(f"  {skipped.reason}")
+            continue
+        by_reason.setdefault((skipped.sheet, skipped.reason), []).append(skipped.row)
+    runs = [(first, last, sheet, reason) for (sheet, reason), rows in by_reason.items()
+            for first, last in ranges(rows)]
+    for first, last, sheet, reason in sorted(runs, key=lambda r: (r[2] or "", r[0])):
+        where = f"sheet '{sheet}', " if sheet and len(read.sheets) > 1 else ""
+        rows = f"row {first:,}" if first == last else f"rows {first:,}-{last:,}"
+        out.append(f"  {where}{rows}: not data ({reason}), not loaded")
+    return out
