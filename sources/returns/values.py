@@ -10,7 +10,7 @@ What is accepted, strictly (UK conventions, RETURNS.md):
   (`1,250`, `12,000,000`), optionally followed by `.0`/`.00`; nothing else;
 - amounts: the same, with an optional leading `£` and at most two decimal places;
 - references: one code of letters and digits (at least one digit), with `-`, `_` or `/`
-  inside, 3 to 40 characters; never a name, an e-mail address or a phone number.
+  inside, 2 to 40 characters; never a name, an e-mail address or a phone number.
 Everything else is refused with a rule naming what was seen and how to write it instead.
 """
 
@@ -148,7 +148,7 @@ def _within(value: int | Decimal, maximum: int | None, canonical: str) -> Parsed
 
 
 # References: a code, not a person. The shape every return about people declares.
-REFERENCE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9/_-]{1,38})[A-Za-z0-9]")
+REFERENCE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9/_-]{0,38})[A-Za-z0-9]")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+")
 _PHONE_CHARACTERS = re.compile(r"[\d\s()+.\-/]+")
 REFERENCE_FIX = ("Replace it with the service's own reference for the person (a code such as "
@@ -167,7 +167,7 @@ def reference_problem(text: str) -> str | None:
         return ("contains a space, as a name does: a pseudonymous reference is one code of "
                 "letters and digits")
     if not REFERENCE.fullmatch(text):
-        return ("is not a pseudonymous reference (one code of 3 to 40 letters, digits, '-', "
+        return ("is not a pseudonymous reference (one code of 2 to 40 letters, digits, '-', "
                 "'_' or '/')")
     if not digits:
         return ("has no digits, as a name does: a pseudonymous reference is a code such as "
