@@ -75,7 +75,7 @@ def register_parsers(con: duckdb.DuckDBPyConnection) -> None:
     con.create_function("carers_parse", _parse_udf, ["VARCHAR", "VARCHAR", "BIGINT"], PARSED,
                         type="arrow", null_handling="special", side_effects=False)
     con.create_function("carers_reference_problem", _reference_udf, ["VARCHAR"], "VARCHAR",
-                        type="arrow", side_effects=False)
+                        type="arrow", null_handling="special", side_effects=False)
 
 
 def q(name: str) -> str:
@@ -323,7 +323,11 @@ def validation_sql(spec: Return, source: str, today: date) -> ValidationSql:
         select * from checked
     """
     if spec.rules:
-        rule_checks = [problem(f"coalesce({rule.broken_when}, false)", rule.column,
+        # A rule is not checked on a column whose value already failed to type (its own
+        # problem says why; '1.250,50' is not also "an awarded grant needs an amount").
+        rule_checks = [problem(f"coalesce({rule.broken_when}, false) and not list_contains("
+                               f"list_transform(c.problems, lambda x: x.column), '{rule.column}')",
+                               rule.column,
                                f"coalesce(c.{q('__raw_' + rule.column)}, "
                                f"c.{q(rule.column)}::varchar)", rule.rule, rule.fix)
                        for rule in spec.rules]

@@ -36,6 +36,16 @@ class CheckReport:
             return REJECTED
         return QUARANTINE if self.rows_quarantined else OK
 
+    def _where(self, p: Problem) -> str:
+        """Row, column and value of a problem; the sheet too when a workbook had several."""
+        sheet = p.file[len(str(self.file)):].strip(" []")
+        where = [f"sheet '{sheet}'"] if sheet else []
+        where.append(f"row {p.row}")
+        if p.column:
+            where.append(f"column '{p.column}'")
+            where.append("value " + ("blank" if p.value is None else repr(p.value)))
+        return ", ".join(where)
+
     def lines(self) -> list[str]:
         out = [f"Checking {self.file}"]
         if self.rejected is not None:
@@ -59,9 +69,7 @@ class CheckReport:
             out.append(f"Rows that would be quarantined ({self.rows_quarantined}), each with "
                        "what to do:")
             for p in self.problems:
-                value = "blank" if p.value is None else repr(p.value)
-                out.append(f"  row {p.row}, column '{p.column}', value {value}: {p.rule}. "
-                           f"{p.fix}")
+                out.append(f"  {self._where(p)}: {p.rule}. {p.fix}")
         for rule in self.skipped_rules:
             out.append(f"  rule not checked here: {rule}")
         out.append(f"Rows in: {self.rows_in}; would load: {self.rows_loaded}; would be "

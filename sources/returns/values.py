@@ -129,7 +129,7 @@ def parse_money(text: str, maximum: int | None = None) -> Parsed:
         return refused("is not an amount in pounds", MONEY_FIX)
     if point and not fraction.isdigit():
         return refused("is not an amount in pounds", MONEY_FIX)
-    if len(fraction) == 3 and "," not in whole:
+    if len(fraction) == 3 and "," not in whole and whole.lstrip("0"):
         return refused("has a full stop before three digits, which may be a thousands "
                        "separator (1.250) or a decimal point", MONEY_FIX)
     if len(fraction) > 2:
