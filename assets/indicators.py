@@ -4,7 +4,7 @@ comparators, rank and direction of travel."""
 
 import dagster as dg
 
-from pipelines.resources import CarersResource
+from assets.resources import CarersResource
 from warehouse import catalogue as catalogue_module
 from warehouse import db
 from warehouse.indicators import compute
@@ -30,7 +30,7 @@ _CATALOGUE = catalogue_module.load()
                                                "value (a warning: returns may not be in yet).")],
 )
 def indicator_values(carers: CarersResource):
-    catalogue = catalogue_module.load()
+    catalogue = carers.catalogue()
     with carers.connect() as con:
         values, lineage, missing = compute(con, catalogue)
         db.replace_table(con, "marts.indicator_values", values)

@@ -20,7 +20,7 @@ from typing import Any
 
 import duckdb
 
-from expectations.core import SAMPLE_SIZE, Failure, Suite, SuiteResult
+from expectations.suite import SAMPLE_SIZE, Failure, Suite, SuiteResult
 
 
 class UnsupportedExpectation(Exception):

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from sources.errors import Problem, SourceError, fail
-from sources.files import SourceFile
+from sources.files import SourceFile, SourceKind
 
 # Nomis header -> our column. Only the additive bands are kept: the finer "9 hours or less",
 # "10 to 19", "20 to 34" and "35 to 49" columns split these and adding them would double-count.
@@ -208,3 +208,13 @@ def read_ts007(source: SourceFile) -> pd.DataFrame:
     frame = _read_table(source, TS007_COLUMNS, "TS007 (Census 2021 age by single year)",
                         ("census_year", "residents", "aged_0_4"), "area_code")
     return frame[list(TS007_COLUMNS.values()) + list(LINEAGE)]
+
+
+KINDS = (
+    SourceKind("census_ts039_ltla", read_ts039, patterns=("*ts039*ltla*.csv",)),
+    SourceKind("census_qs301_la", read_qs301, patterns=("*qs301*.csv",)),
+    SourceKind("census_ts007_ltla", read_ts007, patterns=("*ts007*ltla*.csv",)),
+    SourceKind("census_ts039_lsoa", read_ts039, patterns=("*ts039*lsoa*.csv",)),
+    SourceKind("lookup_lad11_lad21", read_lad11_lad21, patterns=("*lad2011*lad2021*.csv",)),
+    SourceKind("lookup_lad_region", read_lad_region, patterns=("*lad*rgn*.csv",)),
+)

@@ -3,16 +3,13 @@ Dagster instance under a temporary folder), so tests never touch the developer's
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from pipelines.resources import PROJECT_ROOT
 from sources.files import PUBLIC_DIR, SourceFile, sha256_of
-
-FIXTURES = Path(__file__).parent / "fixtures"
+from tests.builders.env import isolated_env
 
 
 @pytest.fixture
@@ -28,25 +25,6 @@ def source_file():
 @pytest.fixture
 def public_census() -> Path:
     return PUBLIC_DIR / "census"
-
-
-def isolated_env(root: Path, monkeypatch: pytest.MonkeyPatch, landing: Path | None = None
-                 ) -> dict[str, Path]:
-    home = root / "dagster_home"
-    home.mkdir(parents=True, exist_ok=True)
-    shutil.copy(PROJECT_ROOT / "dagster.yaml", home / "dagster.yaml")
-    paths = {
-        "warehouse": root / "warehouse" / "carers.duckdb",
-        "publish": root / "publish",
-        "landing": landing or (root / "landing"),
-        "home": home,
-    }
-    paths["landing"].mkdir(parents=True, exist_ok=True)
-    monkeypatch.setenv("DAGSTER_HOME", str(home))
-    monkeypatch.setenv("CARERS_WAREHOUSE", str(paths["warehouse"]))
-    monkeypatch.setenv("CARERS_PUBLISH", str(paths["publish"]))
-    monkeypatch.setenv("CARERS_LANDING", str(paths["landing"]))
-    return paths
 
 
 @pytest.fixture

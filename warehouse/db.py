@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -27,25 +28,26 @@ def table_for(asset_name: str) -> str:
 DEFAULT_MEMORY_LIMIT = "1GB"
 
 
-def memory_limit() -> str:
-    import os
-    import re
-
-    value = os.environ.get("CARERS_DUCKDB_MEMORY", "").strip() or DEFAULT_MEMORY_LIMIT
+def memory_limit(value: str = "") -> str:
+    """A DuckDB memory limit such as 1GB or 1536MB (blank: the default), checked."""
+    value = value.strip() or DEFAULT_MEMORY_LIMIT
     if not re.fullmatch(r"\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)", value, re.IGNORECASE):
-        raise ValueError(f"CARERS_DUCKDB_MEMORY={value!r}: use a size such as 1GB or 1536MB")
+        raise ValueError(f"DuckDB memory limit {value!r}: use a size such as 1GB or 1536MB "
+                         "(CARERS_DUCKDB_MEMORY)")
     return value
 
 
 @contextmanager
-def connect(path: Path | str, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+def connect(path: Path | str, *, read_only: bool = False, memory: str = ""
+            ) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection to a warehouse file; `memory` bounds DuckDB's memory (it spills to disk
+    beyond it; blank: DEFAULT_MEMORY_LIMIT)."""
     path = Path(path)
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(path), read_only=read_only)
     try:
-        # Bound DuckDB's memory (it spills to disk beyond this); CARERS_DUCKDB_MEMORY to change.
-        con.execute(f"set memory_limit = '{memory_limit()}'")
+        con.execute("set memory_limit = ?", [memory_limit(memory)])
         if not read_only:
             ensure_schemas(con)
         yield con

@@ -11,6 +11,7 @@ quarantined beside the row rules' findings.
 from __future__ import annotations
 
 import codecs
+import csv
 import json
 import re
 import tempfile
@@ -591,8 +592,6 @@ def large_csv(path: Path, spec: Return) -> CsvScan | None:
 
 def _lines_through_header(path: Path, delimiter: str, header_index: int) -> int:
     """Physical lines holding the records up to and including the header."""
-    import csv
-
     with path.open("r", encoding="utf-8-sig", newline="") as handle:
         reader = csv.reader(handle, delimiter=delimiter)
         for _ in range(header_index + 1):
