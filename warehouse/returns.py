@@ -292,7 +292,7 @@ def validation_sql(spec: Return, source: str, today: date) -> ValidationSql:
         if c.type in (*NUMBER_TYPES, "reference"):
             verdict = f"n.{q('__p_' + c.name)}"
             maximum = "null" if c.maximum is None else str(int(c.maximum))
-            parsed.append(f"carers_parse({text}, '{c.type}', {maximum}) as {q('__p_' + c.name)}")
+            parsed.append((c.name, f"carers_parse(t, '{c.type}', {maximum})"))
             problems.append(
                 f"case when {text} is not null and ({verdict}).rule is not null then "
                 f"{{'column': '{c.name}', 'value': {raw_value}, 'rule': ({verdict}).rule, "
@@ -301,21 +301,33 @@ def validation_sql(spec: Return, source: str, today: date) -> ValidationSql:
     # (01/12/2099 as typed, not 2099-12-01).
     rule_columns = sorted({rule.column for rule in spec.rules})
     raw_for_rules = "".join(f" n.{q('__n_' + c)} as {q('__raw_' + c)}," for c in rule_columns)
+    # Each distinct text is parsed once (a return repeats its counts), then joined back.
+    distinct = "".join(
+        f"{q('__d_' + name)} as (select t, {call} as p from (select distinct "
+        f"{q('__n_' + name)} as t from normalised where {q('__n_' + name)} is not null)),\n"
+        for name, call in parsed)
+    joins = "\n".join(
+        f"left join {q('__d_' + name)} on {q('__d_' + name)}.t = n.{q('__n_' + name)}"
+        for name, _ in parsed)
     sql = f"""
         with
         normalised as (
             select r.*, {', '.join(normalised)}
             from {source} as r
         ),
+        {distinct}
         parsed as (
-            select n.*{''.join(', ' + p for p in parsed)}
+            select n.*{''.join(f", {q('__d_' + name)}.p as {q('__p_' + name)}"
+                               for name, _ in parsed)}
             from normalised as n
+            {joins}
         ),
         checked as (
             select n._source_file, n._source_sha256, n._source_row, n.source_org,
                    {', '.join(typed)},{raw_for_rules}
                    list_concat(
-                       coalesce(from_json(n.{READ_PROBLEMS}, '{PROBLEM_JSON}'), []),
+                       case when n.{READ_PROBLEMS} is null then []
+                            else from_json(n.{READ_PROBLEMS}, '{PROBLEM_JSON}') end,
                        list_filter([{', '.join(problems)}], lambda x: x is not null))
                        as problems
             from parsed as n
