@@ -15,6 +15,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from sources.safe_text import neutralise_frame
+from warehouse.db import quote_identifier
 
 LATEST = "latest"
 PUBLISHED_DB = "published.duckdb"
@@ -89,8 +90,8 @@ def write_published_db(folder: Path, names: list[str]) -> Path:
     con = duckdb.connect(str(path))
     try:
         for name in names:
-            parquet = str(folder / f"{name}.parquet").replace("'", "''")
-            con.execute(f'create table "{name}" as select * from read_parquet(\'{parquet}\')')
+            con.execute(f"create table {quote_identifier(name)} as select * from "
+                        "read_parquet($path)", {"path": str(folder / f"{name}.parquet")})
         con.execute("checkpoint")
     finally:
         con.close()

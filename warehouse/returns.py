@@ -78,9 +78,7 @@ def register_parsers(con: duckdb.DuckDBPyConnection) -> None:
                         type="arrow", null_handling="special", side_effects=False)
 
 
-def q(name: str) -> str:
-    """Quote an identifier from the contract ('group' is a keyword)."""
-    return '"' + name.replace('"', '""') + '"'
+q = db.quote_identifier  # names from the contract ('group' is a keyword)
 
 
 def raw_table(spec: Return) -> str:
@@ -291,8 +289,9 @@ def validation_sql(spec: Return, source: str, today: date) -> ValidationSql:
             problems.append(problem(broken, c.name, raw_value, rule, fix))
         if c.type in (*NUMBER_TYPES, "reference"):
             verdict = f"n.{q('__p_' + c.name)}"
-            maximum = "null" if c.maximum is None else str(int(c.maximum))
-            parsed.append((c.name, f"carers_parse(t, '{c.type}', {maximum})"))
+            params[f"type_{c.name}"], params[f"maximum_{c.name}"] = c.type, c.maximum
+            parsed.append((c.name, f"carers_parse(t, $type_{c.name}, "
+                                   f"$maximum_{c.name}::bigint)"))
             problems.append(
                 f"case when {text} is not null and ({verdict}).rule is not null then "
                 f"{{'column': '{c.name}', 'value': {raw_value}, 'rule': ({verdict}).rule, "
@@ -391,19 +390,12 @@ CROSS_RULES: dict[str, tuple[CrossRule, ...]] = {
 }
 
 
-def _table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    schema, table = name.split(".")
-    return bool(con.execute("select count(*) from information_schema.tables "
-                            "where table_schema = ? and table_name = ?",
-                            [schema, table]).fetchone()[0])
-
-
 def apply_cross_rules(con: duckdb.DuckDBPyConnection, kind: str, table: str = "_validated"
                       ) -> list[str]:
     """Add cross-return problems to the validated rows; the skipped rules, with why."""
     skipped = []
     for rule in CROSS_RULES.get(kind, ()):
-        if not _table_exists(con, rule.requires):
+        if not db.table_exists(con, rule.requires):
             skipped.append(f"{rule.name}: skipped because {rule.requires} does not exist "
                            f"(no such return loaded yet)")
             continue
