@@ -3,9 +3,7 @@
 import dagster as dg
 
 from assets.resources import CarersResource
-from sources.errors import Problem, SourceError
 from sources.registry import inventory
-from sources.returns.contract import RETURNS
 from warehouse import db
 from warehouse.returns import record_landing, record_rejected, rejected_files, start_run
 
@@ -20,11 +18,7 @@ def audit_landing_files(carers: CarersResource) -> dg.MaterializeResult:
         record_landing(con, [f for f in files if f.problem is None])
         for f in files:
             if f.problem is not None:
-                record_rejected(con, f.kind, f.path.name, f.sha256, SourceError([Problem(
-                    str(f.path), None, None, None, f.problem,
-                    "Move it out of the landing folder, or send it as .xlsx or .csv in a "
-                    f"template's format (`carers template NAME`, NAME one of "
-                    f"{', '.join(RETURNS)}).")]))
+                record_rejected(con, f.kind, f.path.name, f.sha256, f.problem)
         return dg.MaterializeResult(metadata={
             "dagster/row_count": len(files),
             "landing_folder": dg.MetadataValue.path(str(carers.landing_dir)),

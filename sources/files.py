@@ -75,7 +75,8 @@ def link_problem(path: Path, folder: Path) -> str | None:
     target = path.resolve()
     if not target.is_relative_to(folder.resolve()):
         return ("a link to a file or folder outside the landing folder: not followed "
-                f"(it points to {'a folder' if target.is_dir() else 'a file'} elsewhere)")
+                f"(it points to {'a folder' if target.is_dir() else 'a file'} elsewhere). Copy "
+                "the file itself into the landing folder.")
     if target.is_dir():
-        return "a link to a folder: not followed"
+        return "a link to a folder: not followed. Copy the files themselves into the folder."
     return None

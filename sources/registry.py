@@ -121,7 +121,7 @@ def inventory(landing: Path) -> list[LandingFile]:
             if path.suffix.lower() in IGNORED_SUFFIXES:
                 continue  # notes beside the returns (a .txt is read only if it is a return)
             kind = next((k for k in by_length if k in path.stem.lower()), None)
-            problem = "; ".join(p.describe() for p in exc.problems[:3])
+            problem = "; ".join(p.describe(file=False) for p in exc.problems[:3])
         found.append(LandingFile(path, kind, kind is not None, sha256_of(path),
                                  None if kind is not None else problem))
     return found

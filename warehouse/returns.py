@@ -470,7 +470,6 @@ def _build(con: duckdb.DuckDBPyConnection, spec: Return, today: date) -> Staging
         final = "_keyed"
         # Across senders the rule names both files: the row kept and the one quarantined.
         partition = ", ".join(key if spec.key_across_senders else ["source_org", *key])
-        scope = " across all senders" if spec.key_across_senders else ""
         con.execute(f"""
             create or replace temp table _keyed as
             with k as (
@@ -482,7 +481,10 @@ def _build(con: duckdb.DuckDBPyConnection, spec: Return, today: date) -> Staging
                                                          _source_row) as _first_row,
                        first(_source_file) over (partition by {partition}
                                                  order by _first_seen, _source_file,
-                                                          _source_row) as _first_file
+                                                          _source_row) as _first_file,
+                       first(source_org) over (partition by {partition}
+                                               order by _first_seen, _source_file,
+                                                        _source_row) as _first_org
                 from _ranked
                 where not _superseded and len(problems) = 0
             )
@@ -490,13 +492,20 @@ def _build(con: duckdb.DuckDBPyConnection, spec: Return, today: date) -> Staging
                    case when k._n > 1 then list_append(r.problems, {{
                        'column': $key_column, 'value': r.{q(spec.key[-1])}::varchar,
                        'rule': 'duplicates row ' || k._first_row || ' of ' || k._first_file
-                               || ' (' || $key_text || ' must be unique)',
-                       'fix': 'Remove the repeated row, or give it its own ' || $key_column
-                              || '.'}})
+                               || case when k._first_org is distinct from r.source_org
+                                       then ' sent by ' || k._first_org else '' end
+                               || ' (' || $key_text || ' must be unique' || $scope || ')',
+                       'fix': case when k._first_org is distinct from r.source_org
+                                   then 'Agree with ' || k._first_org || ' which of you sends '
+                                        || 'this row, and remove it from the other file; or '
+                                        || 'give it its own ' || $key_column || '.'
+                                   else 'Remove the repeated row, or give it its own '
+                                        || $key_column || '.' end}})
                    else r.problems end as problems
             from _ranked as r
             left join k using (_source_sha256, _source_file, _source_row)
-        """, {"key_column": spec.key[-1], "key_text": " + ".join(spec.key) + scope})
+        """, {"key_column": spec.key[-1], "key_text": " + ".join(spec.key),
+              "scope": " across all senders" if spec.key_across_senders else ""})
 
     names = ", ".join(q(n) for n in spec.names)
     con.execute(f"""
@@ -564,11 +573,15 @@ def check_return(read: ReadReturn, today: date) -> tuple[list[Problem], StagingC
 
 
 def record_rejected(con: duckdb.DuckDBPyConnection, kind: str | None, file: str, sha256: str,
-                    error: SourceError) -> None:
-    """A file that cannot be read at all: one row in audit.file_loads with why; nothing loaded."""
-    reasons = "; ".join(p.describe() for p in error.problems[:5])
-    if len(error.problems) > 5:
-        reasons += f"; ... and {len(error.problems) - 5} more"
+                    error: SourceError | str) -> None:
+    """A file that cannot be read at all: one row in audit.file_loads with why (row, column,
+    rule and fix; the file is the row's own); nothing from it is loaded."""
+    if isinstance(error, str):
+        reasons = error
+    else:
+        reasons = "; ".join(p.describe(file=False) for p in error.problems[:5])
+        if len(error.problems) > 5:
+            reasons += f"; ... and {len(error.problems) - 5} more"
     con.execute("delete from audit.file_loads where source_file = ? and source_sha256 = ?",
                 [file, sha256])
     con.execute("""
