@@ -115,6 +115,7 @@ def return_assets(kind: str, group: str, staging_deps: Sequence[str] = ()
                                    "again.")
                     read = read_return(source, kind, carers.landing_dir)
                     rows, new = returns_db.load_raw(con, read, loaded_at)
+                    returns_db.record_format(con, read)
                 except SourceError as exc:
                     returns_db.record_rejected(con, kind, name, sha, exc)
                     continue

@@ -117,9 +117,11 @@ def _load_report() -> list[str]:
         return []
     try:
         rows = con.execute(
-            "select return_kind, source_file, rows_in, rows_loaded, rows_quarantined, "
-            "rows_superseded from audit.file_loads where status is distinct from 'rejected' "
-            "order by return_kind, source_file").fetchall()
+            "select l.return_kind, l.source_file, rows_in, rows_loaded, rows_quarantined, "
+            "rows_superseded, f.read_as from audit.file_loads as l "
+            "left join audit.file_formats as f using (source_sha256) "
+            "where status is distinct from 'rejected' "
+            "order by l.return_kind, l.source_file").fetchall()
         rejected = con.execute(
             "select coalesce(return_kind, 'not a return'), source_file, reason "
             "from audit.file_loads where status = 'rejected' order by source_file").fetchall()
@@ -138,10 +140,11 @@ def _load_report() -> list[str]:
              "(each with its file, row, column, value and rule in audit.quarantine; "
              "`carers check FILE` lists a file's problems with the fix)"
              ] if rows else []
-    for kind, file, rows_in, loaded, quarantined, superseded in rows:
+    for kind, file, rows_in, loaded, quarantined, superseded, read_as in rows:
         extra = f", {superseded} superseded by a corrected file" if superseded else ""
+        how = f" (read as {read_as})" if read_as else ""
         lines.append(f"  {kind}: {file}: {rows_in} rows in, {loaded} loaded, "
-                     f"{quarantined} quarantined{extra}")
+                     f"{quarantined} quarantined{extra}{how}")
     if rejected:
         lines.append(f"Files refused ({len(rejected)}): nothing in them was loaded; every other "
                      "file was")

@@ -605,6 +605,13 @@ def start_run(con: duckdb.DuckDBPyConnection) -> None:
     so what a summary reads afterwards is always this run's."""
     con.execute("delete from audit.file_loads")
     con.execute("delete from audit.quarantine")
+    con.execute("delete from audit.file_formats")
+
+
+def record_format(con: duckdb.DuckDBPyConnection, read: ReadReturn) -> None:
+    """How a file was read (encoding and delimiter, or sheets), for the refresh summary."""
+    con.execute("insert into audit.file_formats values (?, ?, ?, ?)",
+                [read.spec.kind, read.source.name, read.source.sha256, read.describe_format()])
 
 
 def record_landing(con: duckdb.DuckDBPyConnection, files: Sequence[Any]) -> None:

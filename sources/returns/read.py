@@ -348,6 +348,10 @@ HIDDEN_ROW = ("the row is hidden in the workbook (hidden rows are often deleted 
 HIDDEN_SHEET = ("the sheet '{}' is hidden in the workbook, so its rows are not loaded",
                 "Delete the sheet if it should not be counted; otherwise unhide it (right-click "
                 "a sheet tab, Unhide) and send the file again.")
+OVERFLOW = ("the row has values beyond the header's {} columns (to column {}): a comma or "
+            "delimiter inside a value may have split it, so its cells cannot be trusted",
+            "Put quotation marks around values holding commas (Excel does this when it saves a "
+            "CSV), or remove the values to the right of the table, and send the file again.")
 BAD_TEXT = ("holds a byte that is not UTF-8 text (the file is UTF-8 but this row has a "
             "character from another encoding, shown as \ufffd)",
             "Retype the character, or save the whole file again from Excel as 'CSV UTF-8', and "
@@ -379,6 +383,7 @@ def _read_grid(path: Path, grid: Grid, spec: Return, where: str) -> _Part:
                        "Keep one column of each name.", row=header_index + 1, column=name)
         seen.setdefault(name, position)
     ignored = [h for h in header if h and h not in spec.names and h != "source_org"]
+    width = max((i + 1 for i, h in enumerate(header) if h), default=0)
     sheet = grid.sheet
     skipped = [Skipped(i + 1, "title row above the header", sheet) for i in range(header_index)
                if any(cell_text(c) for c in grid.rows[i])]
@@ -402,6 +407,12 @@ def _read_grid(path: Path, grid: Grid, spec: Return, where: str) -> _Part:
         elif number in grid.hidden_rows:
             found.append({"column": None, "value": None, "rule": HIDDEN_ROW[0],
                           "fix": HIDDEN_ROW[1]})
+        # CSV only: a workbook's cells cannot spill, a CSV's unquoted comma can.
+        spill = [c for c in cells[width:] if c] if grid.sheet is None else []
+        if spill:
+            found.append({"column": None, "value": ", ".join(spill)[:200],
+                          "rule": OVERFLOW[0].format(width, len(cells)),
+                          "fix": OVERFLOW[1]})
         if grid.mixed:
             for position, cell in enumerate(cells):
                 if cell and textmod.BAD_BYTE in cell:

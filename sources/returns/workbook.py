@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from xml.etree.ElementTree import ParseError, iterparse
@@ -19,9 +20,11 @@ from xml.etree.ElementTree import ParseError, iterparse
 from sources.errors import fail
 from sources.returns.text import OLE_MAGIC, ZIP_MAGIC
 
-# The largest area (rows x columns) read from one sheet: ~4 million cells is 300,000 rows of a
-# 13-column return, far beyond any partner's file, and well inside memory.
+# A sheet's used range is read as a dense grid (rows x columns). Above MAX_SHEET_CELLS it is
+# read only when the values fill it (a big table, not a stray far cell); above
+# MAX_DENSE_CELLS (about 2 GB as Python objects) it is refused whatever fills it.
 MAX_SHEET_CELLS = 4_000_000
+MAX_DENSE_CELLS = 40_000_000
 FORMULAS_NAMED = 5  # formula cells without values named in the refusal
 RESAVE = "Open the file in Excel, check it, and save it again as .xlsx (Excel Workbook)."
 _CELL_REF = re.compile(r"([A-Z]{1,3})(\d+)")
@@ -55,6 +58,7 @@ class SheetScan:
     rows: int = 0  # last used row (1-based)
     columns: int = 0  # last used column (1-based)
     far_cell: str = ""  # the cell that sets the used range's far corner
+    values: int = 0  # cells holding something
     hidden_rows: set[int] = field(default_factory=set)
     formulas_without_values: list[str] = field(default_factory=list)
 
@@ -105,7 +109,12 @@ def _open_zip(path: Path) -> zipfile.ZipFile:
         book.close()
         raise fail(path, "the file is a zip archive but not an Excel workbook (no "
                          "xl/workbook.xml inside)", RESAVE)
-    bad = book.testzip()
+    try:
+        bad = book.testzip()
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+        book.close()
+        raise fail(path, f"the workbook is damaged ({exc})",
+                   "Send the file again, or " + RESAVE[0].lower() + RESAVE[1:]) from exc
     if bad is not None:
         book.close()
         raise fail(path, f"the workbook is damaged: its part {bad} fails its checksum",
@@ -145,6 +154,7 @@ def _scan_sheet(book: zipfile.ZipFile, name: str, hidden: bool, part: str) -> Sh
             children = {_local(child.tag): child for child in element}
             has_value = any(k in children for k in ("v", "is")) or "f" in children
             if ref is not None and has_value:
+                scan.values += 1
                 row, column = int(ref.group(2)), column_index(ref.group(1)) + 1
                 if row * column > far:
                     far, scan.far_cell = row * column, ref.group(0)
@@ -171,7 +181,7 @@ def scan_workbook(path: Path) -> list[SheetScan]:
     try:
         scans = [_scan_sheet(book, name, hidden, part)
                  for name, hidden, part in _sheets(path, book)]
-    except (ParseError, KeyError, ValueError, zipfile.BadZipFile, EOFError) as exc:
+    except (ParseError, KeyError, ValueError, zipfile.BadZipFile, EOFError, zlib.error) as exc:
         raise fail(path, f"the workbook is damaged: its XML cannot be read ({exc})",
                    RESAVE) from exc
     finally:
@@ -183,14 +193,17 @@ def scan_workbook(path: Path) -> list[SheetScan]:
 
 def refuse_unsafe(path: Path, scan: SheetScan) -> None:
     """Refuse a sheet too large to read, or holding formulas without saved values."""
-    if scan.cells > MAX_SHEET_CELLS:
+    sparse = scan.cells > MAX_SHEET_CELLS and scan.cells > 4 * scan.values
+    if sparse or scan.cells > MAX_DENSE_CELLS:
         far = _CELL_REF.fullmatch(scan.far_cell)
         raise fail(path, f"sheet '{scan.name}' has a value in cell {scan.far_cell}, far "
                          f"outside the table: its used range would be {scan.rows:,} rows by "
-                         f"{scan.columns:,} columns, more than the {MAX_SHEET_CELLS:,} cells a "
-                         "return may hold", f"Delete what is in cell {scan.far_cell} (and "
-                                            "anything else outside the table), save and send "
-                                            "again.",
+                         f"{scan.columns:,} columns, more than the "
+                         f"{MAX_DENSE_CELLS if not sparse else MAX_SHEET_CELLS:,} cells a "
+                         "return may hold" + ("" if sparse else " (split it into several files)"),
+                   f"Delete what is in cell {scan.far_cell} (and anything else outside the "
+                   "table), save and send again." if sparse else
+                   "Send the rows in several files (by financial year, say), or as CSV.",
                    row=int(far.group(2)) if far else None, column=far.group(1) if far else None)
     if scan.formulas_without_values:
         cells = scan.formulas_without_values[:FORMULAS_NAMED]

@@ -40,6 +40,8 @@ READ = {
     "young_carers_support_refs.csv": (QUARANTINE, 6, 1, {(r, "case_ref") for r in range(2, 7)}),
     "carer_assessments_refs.csv": (QUARANTINE, 4, 1, {(r, "case_ref") for r in (2, 3, 4)}),
     "two_sheets_events.xlsx": (QUARANTINE, 4, 3, {(3, "carers_attending")}),
+    "comma_split_events.csv": (QUARANTINE, 2, 1, {(2, None),
+                                                  (2, "coproduced"), (2, "carers_attending")}),
     "hidden_rows_events.xlsx": (QUARANTINE, 3, 2, {(3, None)}),
     "hidden_sheet_events.xlsx": (QUARANTINE, 3, 1, {(2, None), (3, None)}),
     "stray_far_down_events.xlsx": (QUARANTINE, 2, 1, {

@@ -41,3 +41,10 @@ create table if not exists audit.landing_files (
     is_return       boolean,
     duplicate_of    varchar    -- same content as another file: read once
 );
+-- How each return file of this refresh was read: encoding and delimiter, or its sheets.
+create table if not exists audit.file_formats (
+    return_kind     varchar,
+    source_file     varchar,
+    source_sha256   varchar,
+    read_as         varchar
+);
