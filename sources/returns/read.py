@@ -166,10 +166,19 @@ def _missing_header_error(path: Path, grid: list[list[object]], spec: Return | N
         other = find_header(grid, None)[1]
         if other is not None and other.kind != spec.kind:
             rule += f"; the header is that of a {other.kind} return"
+    elif len(missing) == len(closest.required):
+        rule = (f"no header row of any return was found in the first {HEADER_SEARCH_ROWS} "
+                f"rows{where}: no row names a required column of any return "
+                f"({', '.join(RETURNS)})")
     else:
         rule = (f"no header row of any return was found in the first {HEADER_SEARCH_ROWS} "
                 f"rows{where}; the closest is the {closest.kind} return (row {row + 1}), which "
                 f"lacks {', '.join(map(repr, missing))}")
+    if spec is None and len(missing) == len(closest.required):
+        return SourceError([Problem(str(path), None, None, None, rule,
+                                    "Start from a return's template (`carers template NAME`) "
+                                    "and keep its header row, or name the return with "
+                                    "--return.")])
     return SourceError([Problem(str(path), row + 1, missing[0] if missing else None, None,
                                 rule, f"Use the {closest.kind} template (`carers template "
                                       f"{closest.kind}`): one header row with these names.")])

@@ -31,7 +31,7 @@ REFUSED = {
                                          "in cell XFD1048576",
     "formulas_without_values_events.xlsx": "row 3, column 'I': sheet 'Events' has formulas "
                                            "saved without",
-    "not_a_return.csv": "row 1, column 'event_id': no header row of any return was found",
+    "not_a_return.csv": "no header row of any return was found in the first 50 rows: no row",
     "outside_link_events.csv": "a link to a file or folder outside the landing folder: not "
                                "followed",
 }

@@ -55,8 +55,8 @@ REFUSED = {
     "empty.xlsx": (None, None, "the file is empty (0 bytes)"),
     "junk.csv": (1, None, "the file holds NUL bytes: it is not text"),
     "junk_events.xlsx": (None, None, "the file is not an Excel workbook (.xlsx)"),
-    "not_a_return.csv": (1, "event_id", "no header row of any return was found in the first "
-                                        "50 rows; the closest is the events return (row 1)"),
+    "not_a_return.csv": (None, None, "no header row of any return was found in the first 50 "
+                                     "rows: no row names a required column of any return"),
     "unbalanced_quote_events.csv": (3, None, "the file is not valid CSV at line 3"),
     "corrupt_events.xlsx": (None, None, "the workbook is damaged: its part "
                                         "xl/worksheets/sheet1.xml fails its checksum"),
