@@ -144,3 +144,21 @@ def test_parse_dispatches_by_column_type():
     assert parse("reference", "YC-1").value == "YC-1"
     with pytest.raises(KeyError):
         parse("date", "2025-01-01")
+
+
+def test_the_contract_declares_maxima_and_references():
+    from sources.returns.contract import RETURNS
+
+    for spec in RETURNS.values():
+        for column in spec.columns:
+            if column.type in ("count", "whole", "money"):
+                assert column.maximum is not None, (spec.kind, column.name)
+        if spec.personal:
+            assert spec.personal_columns, spec.kind
+            for name in spec.personal_columns:
+                column = spec.column(name)
+                assert column.type == "reference" or any(
+                    f"carers_reference_problem({name})" in r.broken_when for r in spec.rules), \
+                    (spec.kind, name)
+    assert {k for k, s in RETURNS.items() if s.personal} == {
+        "grant_awards", "young_carers_support", "carer_assessments"}
