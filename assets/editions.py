@@ -12,6 +12,7 @@ from reporting.facts_page import edition_files
 from reporting.small_areas import published_outputs
 from reporting.tables import published_tables, raw_inputs
 from warehouse.inputs import landing_files_read, what_was_read
+from warehouse.returns import rejected_files
 
 # A run with this tag set to "true" publishes even when nothing changed (`carers refresh --force`;
 # in the UI, add the tag to the launched run).
@@ -50,12 +51,15 @@ def _publish(context: dg.AssetExecutionContext, carers: CarersResource) -> dg.Ma
         tables = published_tables(con, catalogue)
         inputs = raw_inputs(con)
         landing = landing_files_read(con, carers.landing_dir)
+        rejected = rejected_files(con)
     read = what_was_read(carers.landing_dir, landing, carers.publish_root)
     manifest = {
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "run_id": context.run_id,
         "warehouse": str(carers.warehouse_path),
         "inputs": inputs,
+        # Landing files this refresh could not read at all, with why (nothing from them used).
+        "rejected_files": rejected,
         "checks": _check_results(context),
         "read": read,
     }
@@ -80,4 +84,5 @@ def _publish(context: dg.AssetExecutionContext, carers: CarersResource) -> dg.Ma
         "published": True,
         "path": dg.MetadataValue.path(str(path)),
         "tables": dg.MetadataValue.json({name: len(t) for name, t in tables.items()}),
+        "rejected_files": dg.MetadataValue.json(rejected),
     })

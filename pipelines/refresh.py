@@ -14,6 +14,7 @@ import duckdb
 from pipelines import faults
 from pipelines.faults import EXIT_BUSY, EXIT_FAILED, Fault
 from pipelines.settings import PROJECT_ROOT, resource_run_config, setting
+from sources.returns.contract import RETURNS
 from warehouse import db, health
 from warehouse.lock import BusyError, writer_lock
 
@@ -111,7 +112,10 @@ def summarise_with_fault(result: Any) -> tuple[list[str], bool, Fault | None]:
                 else:
                     lines.append(f"Published edition {mat.metadata['edition'].value}: "
                                  f"{mat.metadata['path'].value}")
-    lines.extend(_load_report())
+    if "audit_landing_files" in built:
+        lines.extend(_load_report())
+    else:
+        lines.append("The landing folder was not read in this run: no return counts to show.")
     ok = result.success and not blocking_failed
     if fault is not None:
         lines.append(fault.message)
@@ -125,7 +129,8 @@ QUARANTINE_SHOWN = 10  # quarantined rows listed in the refresh summary
 
 
 def _load_report() -> list[str]:
-    """Per return file: rows in, loaded, quarantined, superseded (from audit.file_loads)."""
+    """Per return file: rows in, loaded, quarantined, superseded, and every file refused
+    (from audit.file_loads, which each refresh rewrites: always this run's)."""
     path = setting("CARERS_WAREHOUSE")
     if not path.exists():
         return []
@@ -135,31 +140,45 @@ def _load_report() -> list[str]:
         return []
     try:
         rows = con.execute(
-            "select return_kind, source_file, rows_in, rows_loaded, rows_quarantined, "
-            "rows_superseded from audit.file_loads order by return_kind, source_file").fetchall()
-        total = db.scalar(con, "select count(distinct (source_sha256, source_row)) "
+            "select l.return_kind, l.source_file, rows_in, rows_loaded, rows_quarantined, "
+            "rows_superseded, f.read_as from audit.file_loads as l "
+            "left join audit.file_formats as f using (source_sha256) "
+            "where status is distinct from 'rejected' "
+            "order by l.return_kind, l.source_file").fetchall()
+        rejected = con.execute(
+            "select coalesce(return_kind, 'not a return'), source_file, reason "
+            "from audit.file_loads where status = 'rejected' order by source_file").fetchall()
+        total = db.scalar(con, "select count(distinct (source_sha256, source_file, source_row)) "
                                "from audit.quarantine")
         problems = con.execute(
-            "select source_file, source_row, column_name, value, rule from audit.quarantine "
+            "select return_kind, source_file, source_row, column_name, value, rule "
+            "from audit.quarantine "
             "order by return_kind, source_file, source_row, column_name limit ?",
             [QUARANTINE_SHOWN + 1]).fetchall()
     except duckdb.Error:
         return []
     finally:
         con.close()
-    lines = [f"Returns: {len(rows)} files; rows quarantined: {total} "
+    lines = [f"Returns: {len(rows)} files loaded; rows quarantined: {total} "
              "(each with its file, row, column, value and rule in audit.quarantine; "
              "`carers check FILE` lists a file's problems with the fix)"
              ] if rows else []
-    for kind, file, rows_in, loaded, quarantined, superseded in rows:
+    for kind, file, rows_in, loaded, quarantined, superseded, read_as in rows:
         extra = f", {superseded} superseded by a corrected file" if superseded else ""
+        how = f" (read as {read_as})" if read_as else ""
         lines.append(f"  {kind}: {file}: {rows_in} rows in, {loaded} loaded, "
-                     f"{quarantined} quarantined{extra}")
+                     f"{quarantined} quarantined{extra}{how}")
+    if rejected:
+        lines.append(f"Files refused ({len(rejected)}): nothing in them was loaded; every other "
+                     "file was")
+        for kind, file, reason in rejected:
+            lines.append(f"  {kind}: {file}: {reason}")
     if problems:
         lines.append("Quarantined rows" + (f" (first {QUARANTINE_SHOWN})"
                                            if len(problems) > QUARANTINE_SHOWN else "") + ":")
-        for file, row, column, value, rule in problems[:QUARANTINE_SHOWN]:
-            shown = "blank" if value is None else repr(value)
+        for kind, file, row, column, value, rule in problems[:QUARANTINE_SHOWN]:
+            personal = kind in RETURNS and RETURNS[kind].personal
+            shown = ("blank" if value is None else db.MASKED if personal else repr(value))
             lines.append(f"  {file}, row {row}, column '{column}', value {shown}: {rule}")
     return lines
 

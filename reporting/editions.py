@@ -14,6 +14,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from sources.safe_text import neutralise_frame
 from warehouse.audit_log import AuditLog
 from warehouse.db import quote_identifier
 
@@ -34,7 +35,8 @@ def file_sha256(path: Path) -> str:
 def write_table(folder: Path, name: str, frame: pd.DataFrame) -> dict[str, Any]:
     """Write one table as CSV and Parquet; return its manifest entry."""
     csv_path = folder / f"{name}.csv"
-    frame.to_csv(csv_path, index=False, lineterminator="\n", float_format="%.10g")
+    neutralise_frame(frame).to_csv(csv_path, index=False, lineterminator="\n",
+                                   float_format="%.10g")
     parquet_path = folder / f"{name}.parquet"
     pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), parquet_path)
     return {"name": name, "rows": len(frame),
