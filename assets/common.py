@@ -12,6 +12,7 @@ import pandas as pd
 
 from expectations.core import Suite
 from pipelines.resources import CarersResource
+from sources.cache import cached_read
 from sources.errors import fail
 from sources.files import SourceFile, national_files, sha256_of
 from sources.returns.contract import get as get_return
@@ -48,7 +49,8 @@ def national_raw_asset(name: str, kind: str, reader: Callable[[SourceFile], pd.D
             raise fail(carers.landing_dir, f"expected exactly one {kind} file, found {names}",
                        "Keep one edition of a national table in the landing folder (the newest); "
                        "move the others out.")
-        frame = reader(files[0])
+        # Static national files are parsed once and kept by sha256 (sources/cache.py).
+        frame = cached_read(reader, files[0], carers.cache_dir)
         frame["_loaded_at"] = datetime.now(UTC).replace(tzinfo=None)
         with carers.connect() as con:
             table = db.table_for(name)

@@ -52,10 +52,11 @@ def _publish(context: dg.AssetExecutionContext, carers: CarersResource) -> dg.Ma
     }
     edition = new_edition_id(context.run_id)
     from warehouse.small_areas import published_outputs  # issue 9: LSOA table and chart
-    extra_tables, extra_files = published_outputs(tables)
+    extra_tables, extra_files = published_outputs(tables, carers.cache_dir / "charts")
     tables = {**tables, **extra_tables}
     from warehouse.facts import edition_files  # issue 6: facts page, its CSVs and charts
-    extra_files = {**(extra_files or {}), **edition_files(tables, edition)}
+    extra_files = {**(extra_files or {}), **edition_files(tables, edition,
+                                                          carers.cache_dir / "charts")}
     path = publish_edition(carers.publish_root, edition, tables, manifest,
                            extra_files=extra_files or None)
     return dg.MaterializeResult(metadata={
