@@ -9,6 +9,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from expectations.core import Suite
 from pipelines.resources import CarersResource
@@ -51,7 +52,13 @@ def national_raw_asset(name: str, kind: str, reader: Callable[[SourceFile], pd.D
                        "move the others out.")
         # Static national files are parsed once and kept by sha256 (sources/cache.py).
         frame = cached_read(reader, files[0], carers.cache_dir)
-        frame["_loaded_at"] = datetime.now(UTC).replace(tzinfo=None)
+        loaded_at = datetime.now(UTC).replace(tzinfo=None)
+        if isinstance(frame, pa.Table):  # from the cache: stays in Arrow
+            frame = frame.append_column(
+                pa.field("_loaded_at", pa.timestamp("us")),
+                pa.array([loaded_at] * frame.num_rows, pa.timestamp("us")))
+        else:
+            frame["_loaded_at"] = loaded_at
         with carers.connect() as con:
             table = db.table_for(name)
             db.replace_table(con, table, frame)

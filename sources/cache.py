@@ -16,6 +16,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from sources.files import SourceFile
 
@@ -29,22 +31,21 @@ def _reader_fingerprint(reader: Callable) -> str:
 
 
 def cache_key(reader: Callable, source: SourceFile) -> str:
-    import pyarrow
-
     parts = (CACHE_VERSION, source.sha256, source.name, source.kind, _reader_fingerprint(reader),
-             pd.__version__, pyarrow.__version__)
+             pd.__version__, pa.__version__)
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
 def cached_read(reader: Callable[[SourceFile], pd.DataFrame], source: SourceFile,
-                cache_dir: Path | None) -> pd.DataFrame:
-    """reader(source), or the table it gave last time for the same file bytes and reader."""
+                cache_dir: Path | None) -> pd.DataFrame | pa.Table:
+    """reader(source), or the table it gave last time for the same file bytes and reader
+    (as an Arrow table read straight from Parquet: no pandas on the usual refresh)."""
     if cache_dir is None:
         return reader(source)
     path = cache_dir / f"{source.kind}-{cache_key(reader, source)[:32]}.parquet"
     if path.is_file():
         try:
-            return pd.read_parquet(path)
+            return pq.read_table(path)
         except Exception:  # an unreadable cache entry is parsed again and rewritten
             path.unlink(missing_ok=True)
     frame = reader(source)
@@ -52,6 +53,6 @@ def cached_read(reader: Callable[[SourceFile], pd.DataFrame], source: SourceFile
     for old in cache_dir.glob(f"{source.kind}-*.parquet"):  # one entry per kind of file
         old.unlink(missing_ok=True)
     partial = path.with_name(f".{path.name}.{os.getpid()}")
-    frame.to_parquet(partial, index=False)
+    pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), partial)
     os.replace(partial, path)  # never a half-written entry under the final name
     return frame
