@@ -2,10 +2,9 @@
 
 from assets.common import gx_check, national_raw_asset, sql_asset
 from expectations import ascof as suites
-from sources import ascof
 
 raw_oflog_asc = national_raw_asset(
-    "raw_oflog_asc", "oflog_asc", ascof.read_oflog_asc, "ascof",
+    "raw_oflog_asc", "oflog_asc", "ascof",
     "Office for Local Government adult social care metrics (ASC1 = ASCOF 1D, ASC4 = ASCOF "
     "3D2, ...), as read; a copy in the landing folder supersedes the shipped one.")
 
@@ -18,7 +17,7 @@ stg_oflog_asc = sql_asset(
 ascof_checks = [gx_check("stg_oflog_asc", suites.oflog_asc)]
 
 raw_nhsd_ascof = national_raw_asset(
-    "raw_nhsd_ascof", "nhsd_ascof", ascof.read_nhsd_ascof, "ascof",
+    "raw_nhsd_ascof", "nhsd_ascof", "ascof",
     "NHS Digital ASCOF open data (long format, councils, regions, England), as read.")
 
 stg_nhsd_ascof_carers = sql_asset(

@@ -3,14 +3,13 @@
 
 from assets.common import gx_check, national_raw_asset, sql_asset
 from expectations import census as suites
-from sources import census
 
 raw_census_ts039 = national_raw_asset(
-    "raw_census_ts039", "census_ts039_ltla", census.read_ts039, "census",
+    "raw_census_ts039", "census_ts039_ltla", "census",
     "Census 2021 TS039 unpaid care by district, as read from the Nomis file, with lineage.")
 
 raw_census_qs301 = national_raw_asset(
-    "raw_census_qs301", "census_qs301_la", census.read_qs301, "census",
+    "raw_census_qs301", "census_qs301_la", "census",
     "Census 2011 QS301EW unpaid care by 2011 district, as read from the Nomis file.")
 
 stg_census_unpaid_care = sql_asset(

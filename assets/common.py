@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
 import dagster as dg
 import duckdb
-import pandas as pd
 import pyarrow as pa
 
-from expectations.core import Suite
-from pipelines.resources import CarersResource
+from assets.checks import to_check_result
+from assets.resources import CarersResource
+from expectations.core import Suite, run_suite
+from expectations.returns import contract_suite
 from sources.cache import cached_read
 from sources.errors import fail
-from sources.files import SourceFile, national_files, sha256_of
+from sources.files import SourceFile, sha256_of
+from sources.registry import national_files, source_kind
 from sources.returns.contract import get as get_return
 from sources.returns.read import read_return
 from warehouse import db
@@ -38,9 +40,11 @@ def inputs_metadata(files: Sequence[SourceFile]) -> dg.MetadataValue:
                                   for f in files])
 
 
-def national_raw_asset(name: str, kind: str, reader: Callable[[SourceFile], pd.DataFrame],
-                       group: str, description: str) -> dg.AssetsDefinition:
-    """raw_* asset for a national table: the landing folder's copy supersedes the shipped one."""
+def national_raw_asset(name: str, kind: str, group: str, description: str
+                       ) -> dg.AssetsDefinition:
+    """raw_* asset for a national table, read by the reader that declares `kind`: the landing
+    folder's copy supersedes the shipped one."""
+    reader = source_kind(kind).reader
 
     @dg.asset(name=name, group_name=group, description=description, kinds={"duckdb"})
     def _raw(carers: CarersResource) -> dg.MaterializeResult:
@@ -90,11 +94,8 @@ def gx_check(asset: str, suite: Suite, additional_deps: Sequence[str] = (),
     @dg.asset_check(asset=asset, name=suite.name, description=suite.description,
                     blocking=blocking, additional_deps=[dg.AssetKey(d) for d in additional_deps])
     def _check(carers: CarersResource) -> dg.AssetCheckResult:
-        from expectations.adapter import to_check_result
-        from expectations.core import run_suite
-
         with carers.connect() as con:
-            return to_check_result(run_suite(con, suite), warn_only=not blocking)
+            return to_check_result(run_suite(con, suite, carers.engine), warn_only=not blocking)
 
     return _check
 
@@ -102,8 +103,6 @@ def gx_check(asset: str, suite: Suite, additional_deps: Sequence[str] = (),
 def return_assets(kind: str, group: str, staging_deps: Sequence[str] = ()
                   ) -> list[dg.AssetsDefinition | dg.AssetChecksDefinition]:
     """raw_<kind>, stg_<kind> and the contract's GX check for one local return (RETURNS.md)."""
-    from expectations.returns import contract_suite
-
     spec = get_return(kind)
 
     @dg.asset(name=f"raw_{kind}", group_name=group, kinds={"duckdb"},
@@ -144,6 +143,6 @@ def return_assets(kind: str, group: str, staging_deps: Sequence[str] = ()
                 rows_quarantined=counts.rows_quarantined, rows_superseded=counts.rows_superseded,
                 cross_rules_skipped=dg.MetadataValue.json(counts.skipped_rules),
                 quarantine=dg.MetadataValue.md(db.preview_markdown(
-                    con, "audit.quarantine", 20, where=f"return_kind = '{kind}'")))
+                    con, "audit.quarantine", 20, where="return_kind = ?", params=[kind])))
 
     return [_raw, _stg, gx_check(f"stg_{kind}", contract_suite(spec))]

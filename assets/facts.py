@@ -3,10 +3,9 @@
 
 from assets.common import gx_check, national_raw_asset
 from expectations import facts as suites
-from sources import census
 
 raw_census_ts007 = national_raw_asset(
-    "raw_census_ts007", "census_ts007_ltla", census.read_ts007, "census",
+    "raw_census_ts007", "census_ts007_ltla", "census",
     "Census 2021 TS007 all usual residents (and those aged 4 and under) by district, as read "
     "from the Nomis file, with lineage.")
 

@@ -2,9 +2,9 @@
 
 import dagster as dg
 
-from pipelines.resources import CarersResource
+from assets.resources import CarersResource
 from sources.errors import Problem, SourceError
-from sources.files import inventory
+from sources.registry import inventory
 from sources.returns.contract import RETURNS
 from warehouse import db
 from warehouse.returns import record_landing

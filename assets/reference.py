@@ -5,18 +5,17 @@ import dagster as dg
 import pandas as pd
 
 from assets.common import gx_check, materialized, national_raw_asset, sql_asset
+from assets.resources import CarersResource
 from expectations import census as suites
-from pipelines.resources import CarersResource
-from sources import census
+from sources.periods import dim_period_rows
 from warehouse import db
-from warehouse.periods import dim_period_rows
 
 raw_lookup_lad11_lad21 = national_raw_asset(
-    "raw_lookup_lad11_lad21", "lookup_lad11_lad21", census.read_lad11_lad21, "reference",
+    "raw_lookup_lad11_lad21", "lookup_lad11_lad21", "reference",
     "ONS lookup from 2011 to 2021 local authority districts.")
 
 raw_lookup_lad_region = national_raw_asset(
-    "raw_lookup_lad_region", "lookup_lad_region", census.read_lad_region, "reference",
+    "raw_lookup_lad_region", "lookup_lad_region", "reference",
     "ONS lookup from districts (December 2022) to regions, England.")
 
 dim_area = sql_asset(

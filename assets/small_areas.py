@@ -2,10 +2,9 @@
 
 from assets.common import gx_check, national_raw_asset, sql_asset
 from expectations import small_areas as suites
-from sources import census
 
 raw_census_ts039_lsoa = national_raw_asset(
-    "raw_census_ts039_lsoa", "census_ts039_lsoa", census.read_ts039, "small_areas",
+    "raw_census_ts039_lsoa", "census_ts039_lsoa", "small_areas",
     "Census 2021 TS039 unpaid care by LSOA 2021 (England and Wales), as read, with lineage.")
 
 census_lsoa_unpaid_care = sql_asset(

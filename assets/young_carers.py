@@ -2,10 +2,9 @@
 
 from assets.common import gx_check, national_raw_asset, return_assets, sql_asset
 from expectations import young_carers as suites
-from sources import dfe
 
 raw_dfe_young_carers = national_raw_asset(
-    "raw_dfe_young_carers", "dfe_young_carers", dfe.read_young_carers, "young_carers",
+    "raw_dfe_young_carers", "dfe_young_carers", "young_carers",
     "DfE Schools, pupils and their characteristics, young carers (EES format), as read; the "
     "landing folder's copy supersedes the shipped published figures.")
 

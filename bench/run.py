@@ -104,7 +104,8 @@ def run_baseline(landing: Path, database: Path, today: date) -> None:
     try:
         from warehouse.db import memory_limit
 
-        con.execute(f"set memory_limit = '{memory_limit()}'")
+        con.execute("set memory_limit = ?",
+                    [memory_limit(os.environ.get("CARERS_DUCKDB_MEMORY", ""))])
         for statement in _statements(baseline_script(landing, today)):
             con.execute(statement)
     finally:

@@ -2,67 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
 import duckdb
 
-SAMPLE_SIZE = 5
+from expectations.sql_engine import UnsupportedExpectation, run_suite_sql
+from expectations.suite import SAMPLE_SIZE, Failure, Suite, SuiteResult
+
+__all__ = ["SAMPLE_SIZE", "Failure", "Suite", "SuiteResult", "run_suite", "run_suite_gx"]
+
 # Which engine evaluates suites: "sql" (default: the declared expectations compiled to DuckDB
 # SQL, no row data leaves DuckDB) or "gx" (Great Expectations on a pandas frame, the reference).
+# The variable is read by the pipeline's settings and given to the resource, not here.
 ENGINE_VARIABLE = "CARERS_EXPECTATIONS_ENGINE"
-
-
-@dataclass(frozen=True)
-class Suite:
-    """A named set of expectations over the rows a SQL query selects.
-
-    `build` receives the `great_expectations.expectations` module and returns expectation
-    objects, so GX is only imported when a suite runs. `query` is SQL from our own code.
-    """
-
-    name: str
-    description: str
-    query: str
-    build: Callable[[Any], list[Any]]
-    row_id: str | None = None  # a column that names the source row, shown in samples
-
-
-@dataclass
-class Failure:
-    expectation: str
-    column: str | None
-    unexpected_count: int | None
-    element_count: int | None
-    samples: list[Any]
-    error: str | None = None
-
-    def describe(self) -> str:
-        where = f" on {self.column}" if self.column else ""
-        if self.error:
-            return f"{self.expectation}{where}: could not be evaluated ({self.error})"
-        count = "" if self.unexpected_count is None else \
-            f": {self.unexpected_count} of {self.element_count} rows unexpected"
-        sample = f"; e.g. {self.samples[:3]}" if self.samples else ""
-        return f"{self.expectation}{where}{count}{sample}"
-
-
-@dataclass
-class SuiteResult:
-    suite: str
-    rows: int
-    evaluated: int
-    failures: list[Failure] = field(default_factory=list)
-
-    @property
-    def success(self) -> bool:
-        return not self.failures
-
-    @property
-    def errors(self) -> list[Failure]:
-        return [f for f in self.failures if f.error]
 
 
 @cache
@@ -100,25 +53,25 @@ def _plain(value: Any) -> Any:
     return value.item() if hasattr(value, "item") else value
 
 
-def engine() -> str:
-    import os
+ENGINES = ("sql", "gx")
 
-    value = os.environ.get(ENGINE_VARIABLE, "sql").strip().lower() or "sql"
-    if value not in ("sql", "gx"):
+
+def engine(value: str = "") -> str:
+    """The engine named by `value` (blank: "sql"), checked."""
+    value = value.strip().lower() or "sql"
+    if value not in ENGINES:
         raise ValueError(f"{ENGINE_VARIABLE}={value!r}: use 'sql' (default) or 'gx'")
     return value
 
 
 def run_suite(con: duckdb.DuckDBPyConnection, suite: Suite,
-              engine_name: str | None = None) -> SuiteResult:
+              engine_name: str = "sql") -> SuiteResult:
     """Evaluate a suite with the SQL engine (default) or GX (`CARERS_EXPECTATIONS_ENGINE=gx`).
 
     A suite using an expectation the SQL engine does not know runs on GX, so every suite is
     always evaluated by one engine or the other."""
-    chosen = engine_name or engine()
+    chosen = engine(engine_name)
     if chosen == "sql":
-        from expectations.sql_engine import UnsupportedExpectation, run_suite_sql
-
         try:
             return run_suite_sql(con, suite)
         except UnsupportedExpectation:
@@ -129,7 +82,7 @@ def run_suite(con: duckdb.DuckDBPyConnection, suite: Suite,
 def run_suite_gx(con: duckdb.DuckDBPyConnection, suite: Suite) -> SuiteResult:
     import great_expectations as gx
 
-    frame = con.sql(suite.query).to_arrow_table().to_pandas()
+    frame = con.sql(suite.query, params=dict(suite.params) or None).to_arrow_table().to_pandas()
     context = _context()
     source = context.data_sources.get("frames")
     asset = source.add_dataframe_asset(f"{suite.name}_{id(frame)}")

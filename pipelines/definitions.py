@@ -5,11 +5,11 @@ from __future__ import annotations
 import dagster as dg
 
 import assets
-from assets.publish import published_edition_asset
+from assets.editions import published_edition_asset
 from pipelines.jobs import refresh_job
-from pipelines.resources import CarersResource
 from pipelines.schedules import monthly_refresh
 from pipelines.sensors import landing_sensor
+from pipelines.settings import carers_resource
 
 domain_assets = dg.load_assets_from_package_module(assets)
 
@@ -21,7 +21,7 @@ defs = dg.Definitions(
     jobs=[refresh_job],
     schedules=[monthly_refresh],
     sensors=[landing_sensor],
-    resources={"carers": CarersResource()},
+    resources={"carers": carers_resource()},
     # DuckDB allows one writing process, and in-process runs start in seconds (STACK-NOTES).
     executor=dg.in_process_executor,
 )

@@ -21,8 +21,9 @@ from typing import Any
 import dagster as dg
 
 from pipelines.jobs import refresh_job
-from pipelines.resources import setting
-from sources.files import IGNORED_SUFFIXES, sha256_of
+from pipelines.settings import setting
+from sources.files import sha256_of
+from sources.registry import IGNORED_SUFFIXES
 
 SENSOR_INTERVAL_SECONDS = 60
 

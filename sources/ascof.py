@@ -11,8 +11,8 @@ from __future__ import annotations
 import pandas as pd
 
 from sources.errors import Problem, SourceError, fail
-from sources.files import SourceFile
-from warehouse.periods import financial_year
+from sources.files import SourceFile, SourceKind
+from sources.periods import financial_year
 
 COLUMNS = ("Financial year", "Local authority code", "Local authority name", "Grouping",
            "Entity_Name", "Region", "Measure", "Code", "Value", "MEDIAN", "MADs_from_median",
@@ -139,3 +139,10 @@ def read_nhsd_ascof(source: SourceFile) -> pd.DataFrame:
         "fy_start", "area_code", "area_name", "area_level", "measure_group", "measure_code",
         "disaggregation", "measure_type", "value", "value_symbol", "_source_file",
         "_source_sha256", "_source_row"]]
+
+
+KINDS = (
+    SourceKind("oflog_asc", read_oflog_asc, patterns=("*oflog*asc*.csv",)),
+    SourceKind("nhsd_ascof", read_nhsd_ascof,
+               patterns=("*meas-from-asc-of*.xlsx", "*ascof*open*data*.xlsx")),
+)

@@ -19,13 +19,13 @@ import re
 import pandas as pd
 
 from sources.errors import Problem, SourceError, fail
-from sources.files import SourceFile
+from sources.files import SourceFile, SourceKind
 
 COLUMNS = ("time_period", "time_identifier", "geographic_level", "country_code",
            "country_name", "region_code", "region_name", "old_la_code", "new_la_code",
            "la_name", "phase_type_grouping", "characteristic", "young_carer",
            "number_of_pupils", "denominator", "percent_of_pupils")
-# The columns that identify a file as this table (the header test used by sources/files.py).
+# The columns that identify a file as this table, whatever it is called (KINDS, below).
 HEADER_SIGNATURE = ("time_period", "geographic_level", "young_carer", "number_of_pupils")
 OPTIONAL = ("source_publication",)
 NUMBER_COLUMNS = ("number_of_pupils", "denominator", "percent_of_pupils")
@@ -163,3 +163,11 @@ def read_young_carers(source: SourceFile) -> pd.DataFrame:
     if problems:
         raise SourceError(problems)
     return frame
+
+
+KINDS = (
+    SourceKind("dfe_young_carers", read_young_carers,
+               patterns=("*dfe*young*carer*.csv", "*spc*young*carer*.csv",
+                         "*schools*pupils*young*carer*.csv"),
+               header=HEADER_SIGNATURE),
+)

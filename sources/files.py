@@ -1,37 +1,20 @@
-"""Finding input files: shipped public files, then the landing folder, each with its hash."""
+"""Input files: where the shipped ones are, a file with its hash, and what a kind of national
+file declares about itself. Which file is which kind is `sources.registry`'s job."""
 
 from __future__ import annotations
 
 import fnmatch
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 PUBLIC_DIR = Path(__file__).parent / "data" / "public"
 EXAMPLES_DIR = Path(__file__).parent / "data" / "examples"
-
-# Which file kinds a name pattern announces. A reader then confirms the kind by the header and
-# fails clearly when the content is not what the name promises. National files in the landing
-# folder supersede the shipped public file of the same kind (a newer edition); local returns add.
-KIND_PATTERNS: dict[str, tuple[str, ...]] = {
-    "census_ts039_ltla": ("*ts039*ltla*.csv",),
-    "census_qs301_la": ("*qs301*.csv",),
-    "census_ts007_ltla": ("*ts007*ltla*.csv",),
-    "lookup_lad11_lad21": ("*lad2011*lad2021*.csv",),
-    "lookup_lad_region": ("*lad*rgn*.csv",),
-    "dfe_young_carers": ("*dfe*young*carer*.csv", "*spc*young*carer*.csv",
-                         "*schools*pupils*young*carer*.csv"),
-    "oflog_asc": ("*oflog*asc*.csv",),
-    "census_ts039_lsoa": ("*ts039*lsoa*.csv",),
-    "nhsd_ascof": ("*meas-from-asc-of*.xlsx", "*ascof*open*data*.xlsx"),
-}
-
-# National tables a CSV's header row also announces, whatever the file is called (a DfE
-# download keeps its own name): kind -> columns that must all be in the first row.
-HEADER_KINDS: dict[str, tuple[str, ...]] = {
-    "dfe_young_carers": ("time_period", "geographic_level", "young_carer", "number_of_pupils"),
-}
-
 
 @dataclass(frozen=True)
 class SourceFile:
@@ -53,87 +36,21 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def kind_of(path: Path) -> str | None:
-    name = path.name.lower()
-    for kind, patterns in KIND_PATTERNS.items():
-        if any(fnmatch.fnmatch(name, p) for p in patterns):
-            return kind
-    return kind_from_header(path)
-
-
-def kind_from_header(path: Path) -> str | None:
-    """The national table a CSV's first row announces (HEADER_KINDS), or None."""
-    if path.suffix.lower() != ".csv":
-        return None
-    try:
-        with path.open("rb") as handle:
-            first = handle.read(65536).split(b"\n", 1)[0]
-    except OSError:
-        return None
-    text = first.decode("utf-8-sig", errors="replace")
-    names = {c.strip().strip('"').strip().lower() for c in text.split(",")}
-    for kind, columns in HEADER_KINDS.items():
-        if set(columns) <= names:
-            return kind
-    return None
-
-
-def _scan(folder: Path, origin: str) -> list[SourceFile]:
-    if not folder.is_dir():
-        return []
-    found = []
-    for path in sorted(folder.rglob("*")):
-        if path.is_file() and not path.name.startswith((".", "~$")):
-            kind = kind_of(path)
-            if kind is not None:
-                found.append(SourceFile(path, kind, origin, sha256_of(path)))
-    return found
-
-
 @dataclass(frozen=True)
-class LandingFile:
-    """A file in the landing folder and what it is: a national table, a local return, or
-    nothing we recognise (kind None)."""
+class SourceKind:
+    """A kind of national file, declared by the reader module that reads it (`KINDS` at the foot
+    of the module; `sources.registry` discovers them). A file is of this kind when its name
+    matches one of `patterns`, or, for a CSV, when its first row holds every column of `header`
+    (a download keeps its own name). The reader then confirms the kind by the full header and
+    fails clearly when the content is not what the name promises."""
 
-    path: Path
-    kind: str | None
-    is_return: bool
-    sha256: str
+    kind: str
+    reader: Callable[[SourceFile], pd.DataFrame]
+    patterns: tuple[str, ...] = ()
+    header: tuple[str, ...] = ()
 
-    def as_source(self) -> SourceFile:
-        return SourceFile(self.path, self.kind or "", "landing", self.sha256)
+    def matches_name(self, name: str) -> bool:
+        return any(fnmatch.fnmatch(name.lower(), p) for p in self.patterns)
 
-
-IGNORED_SUFFIXES = (".md", ".txt", ".pdf", ".docx")
-
-
-def inventory(landing: Path) -> list[LandingFile]:
-    """Classify every file in the landing folder: national tables by name, local returns by
-    their header (or, failing that, by a return's name in the file name, so a return with a
-    broken header is read and rejected loudly rather than ignored)."""
-    from sources.returns.contract import RETURNS
-    from sources.returns.read import sniff
-
-    if not landing.is_dir():
-        return []
-    by_length = sorted(RETURNS, key=len, reverse=True)
-    found = []
-    for path in sorted(landing.rglob("*")):
-        if not path.is_file() or path.name.startswith((".", "~$")) \
-                or path.suffix.lower() in IGNORED_SUFFIXES:
-            continue
-        kind = kind_of(path)
-        if kind is not None:
-            found.append(LandingFile(path, kind, False, sha256_of(path)))
-            continue
-        kind = sniff(path) if path.suffix.lower() in (".csv", ".xlsx", ".xlsm") else None
-        if kind is None:
-            kind = next((k for k in by_length if k in path.stem.lower()), None)
-        found.append(LandingFile(path, kind, kind is not None, sha256_of(path)))
-    return found
-
-
-def national_files(kind: str, landing: Path, public: Path = PUBLIC_DIR) -> list[SourceFile]:
-    """The files for a national table: landing files of that kind if any, else the shipped ones."""
-    from_landing = [f for f in _scan(landing, "landing") if f.kind == kind]
-    return from_landing or [f for f in _scan(public, "public") if f.kind == kind]
+    def matches_header(self, columns: set[str]) -> bool:
+        return bool(self.header) and set(self.header) <= columns

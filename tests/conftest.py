@@ -3,16 +3,14 @@ Dagster instance under a temporary folder), so tests never touch the developer's
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from pipelines.resources import PROJECT_ROOT
+from assets.resources import DEFAULTS
 from sources.files import PUBLIC_DIR, SourceFile, sha256_of
-
-FIXTURES = Path(__file__).parent / "fixtures"
+from tests.builders.env import isolated_env, use_env
 
 
 @pytest.fixture
@@ -30,27 +28,36 @@ def public_census() -> Path:
     return PUBLIC_DIR / "census"
 
 
-def isolated_env(root: Path, monkeypatch: pytest.MonkeyPatch, landing: Path | None = None
-                 ) -> dict[str, Path]:
-    home = root / "dagster_home"
-    home.mkdir(parents=True, exist_ok=True)
-    shutil.copy(PROJECT_ROOT / "dagster.yaml", home / "dagster.yaml")
-    paths = {
-        "warehouse": root / "warehouse" / "carers.duckdb",
-        "publish": root / "publish",
-        "landing": landing or (root / "landing"),
-        "home": home,
-    }
-    paths["landing"].mkdir(parents=True, exist_ok=True)
-    monkeypatch.setenv("DAGSTER_HOME", str(home))
-    monkeypatch.setenv("CARERS_WAREHOUSE", str(paths["warehouse"]))
-    monkeypatch.setenv("CARERS_PUBLISH", str(paths["publish"]))
-    monkeypatch.setenv("CARERS_LANDING", str(paths["landing"]))
-    return paths
-
-
 @pytest.fixture
 def project_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Path]]:
     """Environment variables pointing every output at tmp_path; the cwd is restored after."""
     monkeypatch.chdir(tmp_path)
     yield isolated_env(tmp_path, monkeypatch)
+
+
+@pytest.fixture(scope="session")
+def shipped_edition(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """One `carers refresh` on the shipped data and the shipped example returns (the embedded
+    defaults), shared by every slow test that only reads what it published. Tests must not
+    write into it: a test that refreshes again or changes the landing folder makes its own."""
+    from pipelines.cli import main  # loads every asset module: only slow tests need it
+
+    root = tmp_path_factory.mktemp("shipped")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.chdir(root)
+        paths = isolated_env(root, mp)
+        mp.delenv("CARERS_LANDING")  # the embedded default: the shipped example returns
+        assert main(["refresh"]) == 0
+    paths["landing"] = Path(DEFAULTS["CARERS_LANDING"])
+    paths["edition"] = (paths["publish"] / "latest").resolve()
+    return paths
+
+
+@pytest.fixture
+def shipped_env(shipped_edition: dict[str, Path], tmp_path: Path,
+                monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
+    """The shared shipped edition's settings for one test that runs a read-only command
+    (publish --year, request, facts) against it; the cwd is the test's own tmp_path."""
+    monkeypatch.chdir(tmp_path)
+    use_env(monkeypatch, shipped_edition)
+    return shipped_edition

@@ -7,7 +7,6 @@ order and validated as one catalogue: ids are unique across all of them."""
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -15,12 +14,11 @@ from typing import Any
 
 import yaml
 
+from sources.periods import PREFIX
 from warehouse.db import SQL_DIR
-from warehouse.periods import PREFIX
 
 CATALOGUE_PATH = Path(__file__).parent / "catalogue.yaml"
 CATALOGUE_DIR = Path(__file__).parent / "catalogue.d"
-EXTRA_VARIABLE = "CARERS_CATALOGUE_EXTRA"
 
 VALUE_TYPES = {"proportion", "rate", "count", "mean", "median", "score", "percentage",
                "percentile"}  # percentile: e.g. a 90th percentile waiting time
@@ -185,7 +183,8 @@ def parse(document: dict[str, Any]) -> Catalogue:
     return Catalogue(commitments, measures, tuple(indicators))
 
 
-def read_documents(path: Path = CATALOGUE_PATH, extra_dir: Path | None = CATALOGUE_DIR
+def read_documents(path: Path = CATALOGUE_PATH, extra_dir: Path | None = CATALOGUE_DIR,
+                   extra_folders: tuple[Path | str, ...] = ()
                    ) -> dict[str, Any]:
     """The frame file plus every `*.yaml` under `extra_dir`, as one document."""
     with path.open() as handle:
@@ -202,9 +201,9 @@ def read_documents(path: Path = CATALOGUE_PATH, extra_dir: Path | None = CATALOG
                                      f"are defined once, in {path.name}")
             indicators.extend({**i, FILE_KEY: f"{extra_dir.name}/{part.name}"}
                               for i in extra.get("indicators") or [])
-    # A further folder of indicator files for one run (the benchmark's own indicators):
-    # CARERS_CATALOGUE_EXTRA=/path/to/dir. Unset in normal use.
-    for folder in filter(None, os.environ.get(EXTRA_VARIABLE, "").split(os.pathsep)):
+    # Further folders of indicator files for one run (the benchmark's own indicators, given
+    # through CARERS_CATALOGUE_EXTRA to the resource). Empty in normal use.
+    for folder in extra_folders:
         for part in sorted(Path(folder).glob("*.yaml")):
             with part.open() as handle:
                 indicators.extend({**i, FILE_KEY: str(part)}
@@ -213,5 +212,7 @@ def read_documents(path: Path = CATALOGUE_PATH, extra_dir: Path | None = CATALOG
 
 
 @cache
-def load(path: Path = CATALOGUE_PATH, extra_dir: Path | None = CATALOGUE_DIR) -> Catalogue:
-    return parse(read_documents(path, extra_dir))
+def load(path: Path = CATALOGUE_PATH, extra_dir: Path | None = CATALOGUE_DIR,
+         extra_folders: tuple[Path | str, ...] = ()) -> Catalogue:
+    """The catalogue; `extra_folders` adds indicator files for one run (the benchmark's)."""
+    return parse(read_documents(path, extra_dir, tuple(extra_folders)))

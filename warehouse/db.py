@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -27,13 +28,12 @@ def table_for(asset_name: str) -> str:
 DEFAULT_MEMORY_LIMIT = "1GB"
 
 
-def memory_limit() -> str:
-    import os
-    import re
-
-    value = os.environ.get("CARERS_DUCKDB_MEMORY", "").strip() or DEFAULT_MEMORY_LIMIT
+def memory_limit(value: str = "") -> str:
+    """A DuckDB memory limit such as 1GB or 1536MB (blank: the default), checked."""
+    value = value.strip() or DEFAULT_MEMORY_LIMIT
     if not re.fullmatch(r"\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)", value, re.IGNORECASE):
-        raise ValueError(f"CARERS_DUCKDB_MEMORY={value!r}: use a size such as 1GB or 1536MB")
+        raise ValueError(f"DuckDB memory limit {value!r}: use a size such as 1GB or 1536MB "
+                         "(CARERS_DUCKDB_MEMORY)")
     return value
 
 
@@ -49,20 +49,20 @@ def temp_directory(path: Path) -> Path:
 _HELD: dict[Path, duckdb.DuckDBPyConnection] = {}
 
 
-def _configure(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+def _configure(con: duckdb.DuckDBPyConnection, path: Path, memory: str) -> None:
     # Bound DuckDB's memory (it spills to disk beyond this); CARERS_DUCKDB_MEMORY to change.
-    con.execute(f"set memory_limit = '{memory_limit()}'")
-    con.execute(f"set temp_directory = '{str(temp_directory(path)).replace(chr(39), chr(39) * 2)}'")
+    con.execute("set memory_limit = ?", [memory_limit(memory)])
+    con.execute("set temp_directory = ?", [str(temp_directory(path))])
 
 
-def hold(path: Path | str) -> None:
+def hold(path: Path | str, memory: str = "") -> None:
     """Keep the warehouse open in this process until `release` (for the length of a run)."""
     path = Path(path).resolve()
     if path in _HELD:
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(path))
-    _configure(con, path)
+    _configure(con, path, memory)
     ensure_schemas(con)
     _HELD[path] = con
 
@@ -76,14 +76,17 @@ def release(path: Path | str) -> None:
 
 
 @contextmanager
-def connect(path: Path | str, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+def connect(path: Path | str, *, read_only: bool = False, memory: str = ""
+            ) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection to a warehouse file; `memory` bounds DuckDB's memory (it spills to disk
+    beyond it; blank: DEFAULT_MEMORY_LIMIT)."""
     path = Path(path)
     held = not read_only and path.resolve() in _HELD
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(path), read_only=read_only)
     try:
-        _configure(con, path)
+        _configure(con, path, memory)
         if not read_only and not held:  # a held database had its schemas made when opened
             ensure_schemas(con)
         yield con
@@ -91,9 +94,15 @@ def connect(path: Path | str, *, read_only: bool = False) -> Iterator[duckdb.Duc
         con.close()
 
 
+def quote_identifier(name: str) -> str:
+    """A table or column name quoted for SQL: `schema.table` becomes "schema"."table". The one
+    way a name reaches SQL text; values always go as parameters."""
+    return ".".join('"' + part.replace('"', '""') + '"' for part in name.split("."))
+
+
 def ensure_schemas(con: duckdb.DuckDBPyConnection) -> None:
     for schema in SCHEMAS:
-        con.execute(f"create schema if not exists {schema}")
+        con.execute(f"create schema if not exists {quote_identifier(schema)}")
     con.execute(read_sql("audit_tables"))
 
 
@@ -105,7 +114,8 @@ def create_table_from_sql(con: duckdb.DuckDBPyConnection, table: str, sql_name: 
                           params: Mapping[str, Any] | None = None) -> int:
     """`create or replace` a table from a select in warehouse/sql/<sql_name>.sql."""
     sql = read_sql(sql_name).strip().rstrip(";")
-    con.execute(f"create or replace table {table} as {sql}", dict(params or {}) or None)
+    con.execute(f"create or replace table {quote_identifier(table)} as {sql}",
+                dict(params or {}) or None)
     return row_count(con, table)
 
 
@@ -115,7 +125,8 @@ def replace_table(con: duckdb.DuckDBPyConnection, table: str, data: Any) -> int:
         data = pa.Table.from_pandas(data, preserve_index=False)
     con.register("_incoming", data)
     try:
-        con.execute(f"create or replace table {table} as select * from _incoming")
+        con.execute(f"create or replace table {quote_identifier(table)} as "
+                    "select * from _incoming")
     finally:
         con.unregister("_incoming")
     return row_count(con, table)
@@ -129,11 +140,13 @@ def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: Any = None) -> Any:
 
 
 def row_count(con: duckdb.DuckDBPyConnection, table: str) -> int:
-    return int(scalar(con, f"select count(*) from {table}"))
+    return int(scalar(con, f"select count(*) from {quote_identifier(table)}"))
 
 
 def table_exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
-    schema, name = table.split(".")
+    """Whether `schema.table` (or a table in main) exists."""
+    schema, _, name = table.rpartition(".")
+    schema = schema or "main"
     found = scalar(
         con,
         "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
@@ -142,9 +155,11 @@ def table_exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
 
 
 def preview_markdown(con: duckdb.DuckDBPyConnection, table: str, limit: int = 5,
-                     where: str = "true") -> str:
-    """A few rows as a Markdown table, for the Dagster UI (`where` is SQL from our own code)."""
-    result = con.execute(f"select * from {table} where {where} limit {int(limit)}")
+                     where: str = "true", params: list[Any] | None = None) -> str:
+    """A few rows as a Markdown table, for the Dagster UI (`where` is SQL from our own code,
+    its values passed as `params`)."""
+    result = con.execute(f"select * from {quote_identifier(table)} where {where} limit ?",
+                         [*(params or []), int(limit)])
     columns = [d[0] for d in result.description if not d[0].startswith("_")]
     keep = [i for i, d in enumerate(result.description) if not d[0].startswith("_")]
     rows = result.fetchall()

@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from pipelines.settings import setting
+
 EXIT_BAD_REQUEST = 2
 
 
@@ -34,8 +36,9 @@ def register(sub: Any, add_paths: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from pipelines.resources import setting
-    from warehouse import request as rq
+    # Imported when the command runs, not at the top: every command module is loaded to build
+    # `carers --help`, and these pull in pandas, DuckDB and matplotlib.
+    from reporting import requests as rq
 
     root = Path(args.publish).expanduser().resolve() if args.publish \
         else setting("CARERS_PUBLISH")

@@ -1,0 +1,65 @@
+"""published_edition: the immutable, disclosure-controlled edition the Board reports from."""
+
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+import dagster as dg
+
+from assets.resources import CarersResource
+from reporting.editions import new_edition_id, publish_edition
+from reporting.facts_page import edition_files
+from reporting.small_areas import published_outputs
+from reporting.tables import published_tables, raw_inputs
+
+
+def _check_results(context: dg.AssetExecutionContext) -> list[dict]:
+    records = context.instance.get_records_for_run(
+        context.run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION).records
+    results = []
+    for record in records:
+        evaluation = record.event_log_entry.dagster_event.event_specific_data
+        results.append({"asset": evaluation.asset_key.to_user_string(),
+                        "check": evaluation.check_name, "passed": evaluation.passed,
+                        "severity": evaluation.severity.value})
+    return sorted(results, key=lambda r: (r["asset"], r["check"]))
+
+
+def published_edition_asset(upstream: Sequence[dg.AssetKey]) -> dg.AssetsDefinition:
+    """The publish asset, downstream of every other asset: if any step fails, or any blocking
+    check fails, nothing is published and `latest` stays on the last good edition."""
+
+    @dg.asset(name="published_edition", group_name="publish", deps=list(upstream),
+              description="A new edition under the publish folder (CSV, Parquet, manifest), "
+                          "then `latest` moved to it.")
+    def _published(context: dg.AssetExecutionContext,
+                   carers: CarersResource) -> dg.MaterializeResult:
+        return _publish(context, carers)
+
+    return _published
+
+
+def _publish(context: dg.AssetExecutionContext, carers: CarersResource) -> dg.MaterializeResult:
+    catalogue = carers.catalogue()
+    with carers.connect() as con:
+        tables = published_tables(con, catalogue)
+        inputs = raw_inputs(con)
+    manifest = {
+        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "run_id": context.run_id,
+        "warehouse": str(carers.warehouse_path),
+        "inputs": inputs,
+        "checks": _check_results(context),
+    }
+    edition = new_edition_id(context.run_id)
+    extra_tables, extra_files = published_outputs(tables, carers.cache_dir / "charts")
+    tables = {**tables, **extra_tables}
+    extra_files = {**(extra_files or {}),
+                   **edition_files(tables, edition, carers.cache_dir / "charts")}
+    path = publish_edition(carers.publish_root, edition, tables, manifest,
+                           extra_files=extra_files or None)
+    return dg.MaterializeResult(metadata={
+        "edition": edition,
+        "path": dg.MetadataValue.path(str(path)),
+        "tables": dg.MetadataValue.json({name: len(t) for name, t in tables.items()}),
+    })

@@ -1,0 +1,111 @@
+"""The one resource every asset uses: where the warehouse, the published editions and the
+landing folder are, and how DuckDB, the catalogue and the expectations are run. Dagster
+configures it (pipelines/definitions.py passes `dg.EnvVar`s for the variables that are set);
+every field has an embedded default, so a fresh clone runs with no setup."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+
+from sources.files import EXAMPLES_DIR, PUBLIC_DIR
+from warehouse import catalogue, db, health, lock
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+# Each configurable field, the environment variable that sets it, and its embedded default.
+FIELDS = {
+    "warehouse": ("CARERS_WAREHOUSE", str(PROJECT_ROOT / "warehouse" / "carers.duckdb")),
+    "publish": ("CARERS_PUBLISH", str(PROJECT_ROOT / "warehouse" / "publish")),
+    "landing": ("CARERS_LANDING", str(EXAMPLES_DIR)),
+    "duckdb_memory": ("CARERS_DUCKDB_MEMORY", db.DEFAULT_MEMORY_LIMIT),
+    "expectations_engine": ("CARERS_EXPECTATIONS_ENGINE", "sql"),
+    "extra_catalogues": ("CARERS_CATALOGUE_EXTRA", ""),
+}
+DEFAULTS = {variable: default for variable, default in FIELDS.values()}
+
+
+def _path(value: str, field: str) -> Path:
+    return Path(value or FIELDS[field][1]).expanduser().resolve()
+
+
+class CarersResource(dg.ConfigurableResource):
+    """Paths of the live DuckDB warehouse, the published editions and the landing folder; the
+    DuckDB memory limit, the expectations engine and any extra catalogue folders."""
+
+    warehouse: str = ""
+    publish: str = ""
+    landing: str = ""
+    duckdb_memory: str = ""
+    expectations_engine: str = ""
+    extra_catalogues: str = ""
+
+    @property
+    def warehouse_path(self) -> Path:
+        return _path(self.warehouse, "warehouse")
+
+    @property
+    def publish_root(self) -> Path:
+        return _path(self.publish, "publish")
+
+    @property
+    def landing_dir(self) -> Path:
+        return _path(self.landing, "landing")
+
+    @property
+    def cache_dir(self) -> Path:
+        """Parsed national files kept by sha256, beside the warehouse (sources/cache.py)."""
+        return self.warehouse_path.parent / "cache"
+
+    @property
+    def public_dir(self) -> Path:
+        return PUBLIC_DIR
+
+    @property
+    def engine(self) -> str:
+        return self.expectations_engine or "sql"
+
+    def catalogue(self) -> catalogue.Catalogue:
+        folders = tuple(f for f in self.extra_catalogues.split(os.pathsep) if f)
+        return catalogue.load(extra_folders=folders)
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        """Every run that uses the warehouse holds the writer lock for its whole length, however
+        it was launched (re-entrant: `carers refresh` already holds it). A damaged warehouse
+        file is moved aside here, so the run rebuilds it from the raw inputs."""
+        try:
+            lock.acquire(self.warehouse_path, wait=False)
+        except lock.BusyError as busy:
+            if context.log is not None:
+                context.log.info(f"Waiting for the writer lock: {busy}")
+            lock.acquire(self.warehouse_path, wait=True)
+        try:
+            message = health.ensure_sound(self.warehouse_path)
+        except BaseException:
+            lock.release(self.warehouse_path)
+            raise
+        if message and context.log is not None:
+            context.log.warning(message)
+        # One connection held for the run: each step's `connect` then shares the open
+        # database instead of opening and checkpointing the file again (about 40 ms a step).
+        try:
+            db.hold(self.warehouse_path, memory=self.duckdb_memory)
+        except BaseException:
+            lock.release(self.warehouse_path)
+            raise
+
+    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        try:
+            db.release(self.warehouse_path)
+        finally:
+            lock.release(self.warehouse_path)
+
+    @contextmanager
+    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        with db.connect(self.warehouse_path, memory=self.duckdb_memory) as con:
+            yield con

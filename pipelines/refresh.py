@@ -1,0 +1,160 @@
+"""`carers refresh`: materialise every asset and run every check in this process, on the
+project's Dagster instance, and tell a person what happened."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from pipelines.settings import PROJECT_ROOT, setting
+from warehouse import db, health
+from warehouse.lock import BusyError, writer_lock
+
+EXIT_FAILED = 1
+EXIT_BUSY = 75  # EX_TEMPFAIL: another refresh holds the warehouse
+
+
+def absolute_settings(args: argparse.Namespace) -> None:
+    """Fix every path to an absolute one before we move to the project root."""
+    for name, flag in (("CARERS_WAREHOUSE", "warehouse"), ("CARERS_PUBLISH", "publish"),
+                       ("CARERS_LANDING", "landing")):
+        value = getattr(args, flag, None)
+        if value:
+            os.environ[name] = str(Path(value).expanduser().resolve())
+        elif os.environ.get(name):
+            os.environ[name] = str(Path(os.environ[name]).expanduser().resolve())
+
+
+def use_project_instance() -> None:
+    """One Dagster instance for CLI and UI: dagster.yaml in the project root."""
+    os.environ.setdefault("DAGSTER_HOME", str(PROJECT_ROOT))
+    os.chdir(os.environ["DAGSTER_HOME"])
+
+
+def _root_cause(error: Any) -> Any:
+    while getattr(error, "cause", None) is not None:
+        error = error.cause
+    return error
+
+
+def run_refresh(tags: dict[str, str] | None = None, log_level: str = "WARNING") -> Any:
+    """Materialise every asset and run every check in this process, on the project instance."""
+    # Loading the definitions imports every asset module (and Dagster): only a refresh needs
+    # them, so the other commands start quickly.
+    import dagster as dg
+
+    from pipelines.definitions import defs
+
+    instance = dg.DagsterInstance.get()
+    job = defs.resolve_job_def("refresh")
+    return job.execute_in_process(
+        instance=instance, raise_on_error=False,
+        run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
+        tags={"carers/trigger": "cli", **(tags or {})})
+
+
+def summarise(result: Any) -> tuple[list[str], bool]:
+    """Lines for a person, and whether the refresh succeeded."""
+    lines = []
+    built = sorted({e.event_specific_data.materialization.asset_key.to_user_string()
+                    for e in result.all_events if e.event_type_value == "ASSET_MATERIALIZATION"})
+    checks = [e.event_specific_data for e in result.all_events
+              if e.event_type_value == "ASSET_CHECK_EVALUATION"]
+    failed_checks = [c for c in checks if not c.passed]
+    lines.append(f"Run {result.run_id}: {len(built)} assets built; {len(checks)} checks run, "
+                 f"{len(checks) - len(failed_checks)} passed, {len(failed_checks)} failed.")
+    blocking_failed = False
+    for c in failed_checks:
+        level = c.severity.value
+        blocking_failed |= level == "ERROR"
+        lines.append(f"  check failed ({level}): {c.asset_key.to_user_string()} / "
+                     f"{c.check_name}")
+        detail = c.metadata.get("failed_expectations")
+        if detail is not None:
+            lines.extend(f"      {line}" for line in str(detail.value).splitlines()[:10])
+    for event in result.all_events:
+        if event.event_type_value == "STEP_FAILURE":
+            error = event.event_specific_data.error
+            cause = _root_cause(error)
+            lines.append(f"  FAILED {event.step_key}: {cause.cls_name}:")
+            lines.extend(f"      {line}" for line in cause.message.strip().splitlines()[:25])
+    for event in result.all_events:
+        if event.event_type_value == "ASSET_MATERIALIZATION":
+            mat = event.event_specific_data.materialization
+            if mat.asset_key.to_user_string() == "published_edition":
+                lines.append(f"Published edition {mat.metadata['edition'].value}: "
+                             f"{mat.metadata['path'].value}")
+    lines.extend(_load_report())
+    ok = result.success and not blocking_failed
+    if not ok:
+        lines.append("Refresh FAILED: nothing new was published; the last good edition is "
+                     "unchanged. Fix the problems above and run `carers refresh` again.")
+    return lines, ok
+
+
+QUARANTINE_SHOWN = 10  # quarantined rows listed in the refresh summary
+
+
+def _load_report() -> list[str]:
+    """Per return file: rows in, loaded, quarantined, superseded (from audit.file_loads)."""
+    path = setting("CARERS_WAREHOUSE")
+    if not path.exists():
+        return []
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error:
+        return []
+    try:
+        rows = con.execute(
+            "select return_kind, source_file, rows_in, rows_loaded, rows_quarantined, "
+            "rows_superseded from audit.file_loads order by return_kind, source_file").fetchall()
+        total = db.scalar(con, "select count(distinct (source_sha256, source_row)) "
+                               "from audit.quarantine")
+        problems = con.execute(
+            "select source_file, source_row, column_name, value, rule from audit.quarantine "
+            "order by return_kind, source_file, source_row, column_name limit ?",
+            [QUARANTINE_SHOWN + 1]).fetchall()
+    except duckdb.Error:
+        return []
+    finally:
+        con.close()
+    lines = [f"Returns: {len(rows)} files; rows quarantined: {total} "
+             "(each with its file, row, column, value and rule in audit.quarantine; "
+             "`carers check FILE` lists a file's problems with the fix)"
+             ] if rows else []
+    for kind, file, rows_in, loaded, quarantined, superseded in rows:
+        extra = f", {superseded} superseded by a corrected file" if superseded else ""
+        lines.append(f"  {kind}: {file}: {rows_in} rows in, {loaded} loaded, "
+                     f"{quarantined} quarantined{extra}")
+    if problems:
+        lines.append("Quarantined rows" + (f" (first {QUARANTINE_SHOWN})"
+                                           if len(problems) > QUARANTINE_SHOWN else "") + ":")
+        for file, row, column, value, rule in problems[:QUARANTINE_SHOWN]:
+            shown = "blank" if value is None else repr(value)
+            lines.append(f"  {file}, row {row}, column '{column}', value {shown}: {rule}")
+    return lines
+
+
+def cmd_refresh(args: argparse.Namespace) -> int:
+    absolute_settings(args)
+    use_project_instance()
+    try:
+        with writer_lock(setting("CARERS_WAREHOUSE"), wait=args.wait):
+            repaired = health.ensure_sound(setting("CARERS_WAREHOUSE"))
+            if repaired:
+                print(repaired, file=sys.stderr)
+            result = run_refresh(log_level="DEBUG" if args.verbose else "WARNING")
+            # Still under the lock: the load report reads the warehouse this run wrote.
+            lines, ok = summarise(result)
+    except (BusyError, health.WarehouseBusy) as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_BUSY
+    print("\n".join(lines))
+    return 0 if ok else EXIT_FAILED
+
+

@@ -1,0 +1,26 @@
+"""The project's settings from the environment, read in one place: the Dagster resource gets
+them as `dg.EnvVar`s (so the UI shows where each value came from), and the command line reads
+the same variables with the same embedded defaults."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dagster as dg
+
+from assets.resources import DEFAULTS, FIELDS, PROJECT_ROOT, CarersResource
+
+__all__ = ["DEFAULTS", "PROJECT_ROOT", "carers_resource", "setting"]
+
+
+def setting(name: str, configured: str = "") -> Path:
+    """A path setting: a configured value, else the environment variable, else the default."""
+    value = configured or os.environ.get(name, "")
+    return Path(value or DEFAULTS[name]).expanduser().resolve()
+
+
+def carers_resource() -> CarersResource:
+    """The resource, with every field whose variable is set taken from it through Dagster."""
+    return CarersResource(**{field: dg.EnvVar(variable) for field, (variable, _) in FIELDS.items()
+                             if os.environ.get(variable)})

@@ -1,0 +1,287 @@
+"""Published claims (reporting/claims.yaml) and their reconciliation against a published edition.
+
+A claim is one figure a strategy document quotes. Each is checked against the published
+tables (indicator_values, indicator_lineage, indicators) of one edition, never bent to fit:
+`matches` (within the claim's stated tolerance), `differs` (with the difference and the reason,
+computed where the data allows) or `no source held` (nothing we hold can check it).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+import yaml
+
+from warehouse import catalogue
+from warehouse.stats import number_or_none
+
+CLAIMS_PATH = Path(__file__).parent / "claims.yaml"
+FIELDS = ("value", "numerator", "denominator")
+RELATIONS = ("equal", "more_than")
+MATCHES, DIFFERS, NO_SOURCE = "matches", "differs", "no source held"
+
+COLUMNS = ["claim_id", "document", "quote", "claimed_text", "claimed_figure", "unit",
+           "indicator_id", "area_code", "period_id", "breakdown", "field", "our_figure",
+           "our_text", "period_label", "definition", "source_file", "source_sha256",
+           "source_rows", "status", "explanation"]
+
+
+class ClaimsError(ValueError):
+    """claims.yaml is wrong: the message names the claim, the field and the fix."""
+
+
+@dataclass(frozen=True)
+class Claim:
+    id: str
+    document: str
+    quote: str
+    figure: float
+    text: str
+    unit: str
+    check: dict[str, Any] | None = None
+    tolerance: float | None = None
+    relation: str = "equal"
+    note: str | None = None
+    explain: str | None = None
+    no_source: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _error(path: Path, claim_id: str, message: str) -> ClaimsError:
+    return ClaimsError(f"{path.name}: claim '{claim_id}': {message}")
+
+
+def load(path: Path = CLAIMS_PATH, indicator_ids: set[str] | None = None) -> list[Claim]:
+    """Read and validate claims.yaml. `indicator_ids` (default: the catalogue's) are the ids a
+    claim may check; an unknown id, a missing tolerance or figure is a ClaimsError."""
+    if indicator_ids is None:
+
+        indicator_ids = {i.id for i in catalogue.load().indicators}
+    document = yaml.safe_load(path.read_text()) or {}
+    claims: list[Claim] = []
+    seen: set[str] = set()
+    for raw in document.get("claims") or []:
+        claims.append(_parse(path, raw, indicator_ids, seen))
+    if not claims:
+        raise ClaimsError(f"{path.name}: no claims; the file needs a `claims:` list")
+    return claims
+
+
+def _parse(path: Path, raw: dict[str, Any], indicator_ids: set[str], seen: set[str]) -> Claim:
+    claim_id = str(raw.get("id") or "<no id>")
+    missing = [k for k in ("id", "document", "quote", "figure", "text", "unit")
+               if raw.get(k) in (None, "")]
+    if missing:
+        raise _error(path, claim_id, f"missing {', '.join(missing)}; every claim needs them")
+    if claim_id in seen:
+        raise _error(path, claim_id, "the id is used twice; ids must be unique")
+    seen.add(claim_id)
+    if not isinstance(raw["figure"], int | float) or isinstance(raw["figure"], bool):
+        raise _error(path, claim_id, f"figure {raw['figure']!r} is not a number; write it "
+                                     "without commas or % (26313, 10.48)")
+    check, no_source = raw.get("check"), raw.get("no_source")
+    if bool(check) == bool(no_source):
+        raise _error(path, claim_id, "give either `check` (with `tolerance`) or `no_source` "
+                                     "(why nothing held can check it), not both or neither")
+    relation = raw.get("relation", "equal")
+    if relation not in RELATIONS:
+        raise _error(path, claim_id, f"relation {relation!r} is not one of {list(RELATIONS)}")
+    if check:
+        tolerance = raw.get("tolerance")
+        if tolerance is None or not isinstance(tolerance, int | float) or tolerance < 0:
+            raise _error(path, claim_id, "a checked claim needs `tolerance`: the largest "
+                                         "difference still called a match (0 for exact)")
+        if not isinstance(check, dict) or bool(check.get("indicator")) == bool(check.get("query")):
+            raise _error(path, claim_id, "`check` needs either `indicator` (with area, period, "
+                                         "field) or `query`")
+        if check.get("indicator"):
+            if check["indicator"] not in indicator_ids:
+                raise _error(path, claim_id, f"unknown indicator id {check['indicator']!r}; "
+                                             "use an id from the indicator catalogue")
+            lacking = [k for k in ("area", "period") if not check.get(k)]
+            if lacking:
+                raise _error(path, claim_id, f"check is missing {', '.join(lacking)}")
+            if check.get("field", "value") not in FIELDS:
+                raise _error(path, claim_id, f"check field {check.get('field')!r} is not one "
+                                             f"of {list(FIELDS)}")
+    known = set(Claim.__dataclass_fields__) - {"extra"}
+    values = {k: v for k, v in raw.items() if k in known}
+    values["extra"] = {k: v for k, v in raw.items() if k not in known}
+    values["figure"] = float(raw["figure"])
+    values["id"] = claim_id
+    for key in ("quote", "note", "no_source", "text", "document"):
+        if values.get(key) is not None:
+            values[key] = " ".join(str(values[key]).split())
+    return Claim(**values)
+
+
+def format_figure(value: float | None, unit: str) -> str:
+    """A figure as a person reads it: thousands separated; percentages to 2 decimals."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "[x]"
+    if unit == "%":
+        return f"{value:.2f}%"
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.2f}"
+
+
+def _tables(con: duckdb.DuckDBPyConnection) -> set[str]:
+    return {r[0] for r in con.execute("select table_name from information_schema.tables")
+            .fetchall()}
+
+
+def _lookup(con: duckdb.DuckDBPyConnection, check: dict[str, Any]) -> pd.DataFrame:
+    """Every period's row of the checked indicator, area and breakdown, with its lineage."""
+    return con.execute(
+        """
+        select v.period_id, v.period_label, v.numerator, v.denominator, v.value, v.symbol,
+               case ? when 'numerator' then i.numerator when 'denominator' then i.denominator
+                    else i.definition end as definition,
+               (select string_agg(distinct l.source_file, '; ') from indicator_lineage l
+                 where l.indicator_id = v.indicator_id and l.area_code = v.area_code
+                   and l.period_id = v.period_id and l.breakdown = v.breakdown) as source_file,
+               (select string_agg(distinct l.source_sha256, '; ') from indicator_lineage l
+                 where l.indicator_id = v.indicator_id and l.area_code = v.area_code
+                   and l.period_id = v.period_id and l.breakdown = v.breakdown) as source_sha256,
+               (select string_agg(l.source_rows, '; ') from indicator_lineage l
+                 where l.indicator_id = v.indicator_id and l.area_code = v.area_code
+                   and l.period_id = v.period_id and l.breakdown = v.breakdown) as source_rows
+        from indicator_values v
+        left join indicators i on i.indicator_id = v.indicator_id
+        where v.indicator_id = ? and v.area_code = ? and v.breakdown = ?
+        order by v.period_id
+        """,
+        [check.get("field", "value"), check["indicator"], check["area"],
+         check.get("breakdown", "all")]).df()
+
+
+def _agrees(claim: Claim, ours: float) -> bool:
+    if claim.relation == "more_than":
+        return ours > claim.figure - (claim.tolerance or 0)
+    return abs(ours - claim.figure) <= (claim.tolerance or 0) + 1e-9
+
+
+def reconcile(con: duckdb.DuckDBPyConnection, claims: list[Claim] | None = None
+              ) -> pd.DataFrame:
+    """One row per claim: the published figure, ours with its source, and the status."""
+    claims = load() if claims is None else claims
+    tables = _tables(con)
+    rows = [_reconcile_one(con, claim, tables) for claim in claims]
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def _reconcile_one(con: duckdb.DuckDBPyConnection, claim: Claim, tables: set[str]
+                   ) -> dict[str, Any]:
+    check = claim.check or {}
+    row: dict[str, Any] = {
+        "claim_id": claim.id, "document": claim.document, "quote": claim.quote,
+        "claimed_text": claim.text, "claimed_figure": claim.figure, "unit": claim.unit,
+        "indicator_id": check.get("indicator"), "area_code": check.get("area"),
+        "period_id": check.get("period"), "breakdown": check.get("breakdown", "all")
+        if check.get("indicator") else None,
+        "field": check.get("field", "value") if check.get("indicator") else None,
+        "our_figure": None, "our_text": None, "period_label": None, "definition": None,
+        "source_file": None, "source_sha256": None, "source_rows": None}
+    if claim.no_source:
+        return {**row, "status": NO_SOURCE, "explanation": claim.no_source}
+    if check.get("query"):
+        try:
+            found = con.execute(check["query"]).df()
+        except duckdb.CatalogException:
+            return {**row, "status": NO_SOURCE, "explanation":
+                    "no source held yet: a table the check reads is not in this edition"}
+        except duckdb.Error as exc:
+            raise ClaimsError(f"{CLAIMS_PATH.name}: claim '{claim.id}': its check query "
+                              f"failed ({exc}); fix the SQL (one row with a `value` column)"
+                              ) from exc
+        current = found.iloc[0] if len(found) else None
+        others = pd.DataFrame()
+        value_column = "value"
+    else:
+        needed = {"indicator_values", "indicator_lineage", "indicators"}
+        if not needed <= tables:
+            return {**row, "status": NO_SOURCE, "explanation":
+                    f"this edition has no {', '.join(sorted(needed - tables))} table"}
+        found = _lookup(con, check)
+        if found.empty:
+            return {**row, "status": NO_SOURCE, "explanation":
+                    f"no source held yet: indicator {check['indicator']} has no rows for "
+                    f"{check['area']} in this edition"}
+        value_column = check.get("field", "value")
+        here = found[found["period_id"] == check["period"]]
+        current = here.iloc[0] if len(here) else None
+        others = found[found["period_id"] != check["period"]]
+    ours = number_or_none(current[value_column]) if current is not None else None
+    if current is not None:
+        row.update({k: (None if pd.isna(current.get(k)) else current.get(k))
+                    for k in ("period_label", "definition", "source_file", "source_sha256",
+                              "source_rows") if k in current.index})
+    explain = _explain(con, claim)
+    if ours is None:
+        symbol = current.get("symbol") if current is not None else None
+        why = (f"{value_column} is not held for {check.get('period')}"
+               + (f" (published as {symbol})" if isinstance(symbol, str) and symbol else ""))
+        for _, other in others.iterrows():
+            theirs = number_or_none(other[value_column])
+            if theirs is not None and _agrees(claim, theirs):
+                row.update({"our_figure": theirs, "our_text": format_figure(theirs, claim.unit),
+                            "period_label": other["period_label"],
+                            "definition": other["definition"],
+                            "source_file": other["source_file"],
+                            "source_sha256": other["source_sha256"],
+                            "source_rows": other["source_rows"]})
+                return {**row, "status": DIFFERS, "explanation": _join(
+                    f"{why}; {claim.text} is the {other['period_label']} figure, so the quote "
+                    f"sets it in the wrong year", claim.note, explain)}
+        return {**row, "status": NO_SOURCE, "explanation": _join(why, claim.note, explain)}
+    row.update({"our_figure": ours, "our_text": format_figure(ours, claim.unit)})
+    if _agrees(claim, ours):
+        return {**row, "status": MATCHES, "explanation": _join(
+            _match_text(claim, ours), claim.note, explain)}
+    if claim.relation == "more_than":
+        gap = (f"ours ({format_figure(ours, claim.unit)}) is not more than "
+               f"{format_figure(claim.figure, claim.unit)}")
+    else:
+        difference = (f"{ours - claim.figure:+.2f} percentage points" if claim.unit == "%"
+                      else format_figure(ours - claim.figure, claim.unit))
+        gap = (f"ours is {format_figure(ours, claim.unit)}, a difference of {difference} "
+               f"(tolerance {_tolerance(claim)})")
+    return {**row, "status": DIFFERS, "explanation": _join(gap, claim.note, explain)}
+
+
+def _match_text(claim: Claim, ours: float) -> str:
+    if claim.relation == "more_than":
+        return (f"ours ({format_figure(ours, claim.unit)}) is more than "
+                f"{format_figure(claim.figure, claim.unit)}")
+    if ours == claim.figure:
+        return "the same figure"
+    return (f"ours is {format_figure(ours, claim.unit)}; the published figure is within "
+            f"{_tolerance(claim)} (rounding)")
+
+
+def _tolerance(claim: Claim) -> str:
+    return f"{claim.tolerance:,g}{' percentage points' if claim.unit == '%' else ''}"
+
+
+def _explain(con: duckdb.DuckDBPyConnection, claim: Claim) -> str | None:
+    if not claim.explain:
+        return None
+    try:
+        found = con.execute(claim.explain).fetchall()
+    except duckdb.CatalogException:
+        return None  # a table the explanation reads is not in this edition
+    except duckdb.Error as exc:
+        raise ClaimsError(f"{CLAIMS_PATH.name}: claim '{claim.id}': its `explain` query "
+                          f"failed ({exc}); fix the SQL (it must return one row with a "
+                          "`text` column)") from exc
+    return str(found[0][0]) if found and found[0][0] is not None else None
+
+
+def _join(*parts: str | None) -> str:
+    return ". ".join(p.rstrip(". ") for p in parts if p) + "."

@@ -1,0 +1,41 @@
+"""An isolated project environment: warehouse, editions, landing folder and Dagster instance
+under a temporary folder, so tests never touch the developer's own files."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from assets.resources import PROJECT_ROOT
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+
+
+def isolated_env(root: Path, monkeypatch: pytest.MonkeyPatch, landing: Path | None = None
+                 ) -> dict[str, Path]:
+    home = root / "dagster_home"
+    home.mkdir(parents=True, exist_ok=True)
+    shutil.copy(PROJECT_ROOT / "dagster.yaml", home / "dagster.yaml")
+    paths = {
+        "warehouse": root / "warehouse" / "carers.duckdb",
+        "publish": root / "publish",
+        "landing": landing or (root / "landing"),
+        "home": home,
+    }
+    paths["landing"].mkdir(parents=True, exist_ok=True)
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    monkeypatch.setenv("CARERS_WAREHOUSE", str(paths["warehouse"]))
+    monkeypatch.setenv("CARERS_PUBLISH", str(paths["publish"]))
+    monkeypatch.setenv("CARERS_LANDING", str(paths["landing"]))
+    return paths
+
+
+def use_env(mp: pytest.MonkeyPatch, paths: dict[str, Path]) -> None:
+    """Point the settings at an environment `isolated_env` made (for a command run against an
+    edition another fixture built)."""
+    mp.setenv("DAGSTER_HOME", str(paths["home"]))
+    for name, key in (("CARERS_WAREHOUSE", "warehouse"), ("CARERS_PUBLISH", "publish"),
+                      ("CARERS_LANDING", "landing")):
+        mp.setenv(name, str(paths[key]))

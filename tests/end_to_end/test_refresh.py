@@ -1,0 +1,123 @@
+"""Rung 3: `carers refresh` end to end on the shipped data, through the project's Dagster
+instance, with its check evaluations; and what happens when input is bad."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import dagster as dg
+import pandas as pd
+import pytest
+
+from pipelines.cli import main
+from tests.builders.env import FIXTURES, isolated_env
+
+pytestmark = pytest.mark.slow
+ROTHERHAM = "E08000018"
+
+
+def _table(edition: Path, name: str) -> pd.DataFrame:
+    return pd.read_csv(edition / f"{name}.csv")
+
+
+@pytest.fixture(scope="module")
+def refreshed(tmp_path_factory):
+    """One successful refresh on the shipped data (the examples landing folder)."""
+    root = tmp_path_factory.mktemp("refresh")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.chdir(root)
+        paths = isolated_env(root, mp)
+        mp.delenv("CARERS_LANDING")  # the embedded default: the shipped example returns
+        code = main(["refresh"])
+        edition = (paths["publish"] / "latest").resolve()
+        yield {"code": code, "paths": paths, "edition": edition, "mp": mp}
+
+
+def test_refresh_succeeds_and_publishes(refreshed):
+    assert refreshed["code"] == 0
+    edition = refreshed["edition"]
+    assert edition.is_dir()
+    for name in ("indicator_values", "indicator_lineage", "indicators"):
+        assert (edition / f"{name}.csv").is_file()
+        assert (edition / f"{name}.parquet").is_file()
+
+
+def test_rotherham_census_figures(refreshed):
+    values = _table(refreshed["edition"], "indicator_values")
+    r = values[(values.area_code == ROTHERHAM) & (values.indicator_id == "census_unpaid_care_pct")]
+    y2021 = r[r.period_id == "CD2021"].iloc[0]
+    assert (y2021.numerator, y2021.denominator) == (26313, 251162)
+    assert round(y2021.value, 2) == 10.48
+    assert y2021.lower_ci < y2021.value < y2021.upper_ci
+    assert y2021.england_comparison in {"higher", "lower", "similar"}
+    assert y2021.region_comparison in {"higher", "lower", "similar"}
+    assert y2021["rank_of"] == 309 and 1 <= y2021["rank"] <= 309
+    y2011 = r[r.period_id == "CD2011"].iloc[0]
+    assert y2011.numerator == 31001
+    assert "[b]" in y2011.symbol
+    assert pd.isna(y2021.direction)  # no direction of travel across a break in series
+    england = values[(values.area_code == "E92000001") & (values.period_id == "CD2021")
+                     & (values.indicator_id == "census_unpaid_care_pct")].iloc[0]
+    assert bool(england.is_sum_of_districts)
+    assert y2021.england_value == pytest.approx(england.value)
+
+
+def test_figures_trace_to_file_hash_and_row(refreshed):
+    edition = refreshed["edition"]
+    lineage = _table(edition, "indicator_lineage")
+    row = lineage[(lineage.area_code == ROTHERHAM) & (lineage.period_id == "CD2021")
+                  & (lineage.indicator_id == "census_unpaid_care_pct")].iloc[0]
+    assert row.source_file == "census2021-ts039-ltla.csv"
+    assert str(row.source_rows) == "259"
+    manifest = json.loads((edition / "manifest.json").read_text())
+    shas = {i["file"]: i["sha256"] for i in manifest["inputs"]}
+    assert shas["census2021-ts039-ltla.csv"] == row.source_sha256
+    assert manifest["checks"] and all(c["passed"] for c in manifest["checks"]
+                                      if c["severity"] == "ERROR")
+    assert {t["name"] for t in manifest["tables"]} >= {"indicator_values", "indicator_lineage"}
+
+
+def test_run_is_in_the_instance_history_with_checks(refreshed):
+    instance = dg.DagsterInstance.from_config(str(refreshed["paths"]["home"]))
+    runs = instance.get_runs()
+    assert runs and runs[0].job_name == "refresh"
+    records = instance.get_records_for_run(
+        runs[0].run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION).records
+    names = {r.event_log_entry.dagster_event.event_specific_data.check_name for r in records}
+    assert {"stg_census_unpaid_care_suite", "stg_census_unpaid_care_band_sums"} <= names
+
+
+def test_second_refresh_gives_identical_tables(refreshed):
+    first = refreshed["edition"]
+    assert main(["refresh"]) == 0
+    second = (refreshed["paths"]["publish"] / "latest").resolve()
+    assert second != first
+    for table in sorted(first.glob("*.csv")):
+        assert table.read_bytes() == (second / table.name).read_bytes(), table.name
+
+
+@pytest.mark.parametrize(("fixture", "expected"), [
+    ("ts039_non_numeric.csv", ["census2021-ts039-ltla.csv", "row 3", "50 or more hours",
+                               "'9,3l2'"]),
+    ("ts039_bands_do_not_sum.csv", ["stg_census_unpaid_care_band_sums", "relative_gap"]),
+])
+def test_bad_census_file_fails_and_keeps_last_edition(tmp_path, monkeypatch, capsys, fixture,
+                                                      expected):
+    monkeypatch.chdir(tmp_path)
+    paths = isolated_env(tmp_path, monkeypatch)
+    assert main(["refresh"]) == 0
+    good = (paths["publish"] / "latest").resolve()
+    before = {p.name: p.read_bytes() for p in good.iterdir()}
+    capsys.readouterr()
+
+    shutil.copy(FIXTURES / "census" / fixture, paths["landing"] / "census2021-ts039-ltla.csv")
+    assert main(["refresh"]) == 1
+    out = capsys.readouterr().out
+    for words in expected:
+        assert words in out, out
+    assert "FAILED" in out
+    assert (paths["publish"] / "latest").resolve() == good
+    assert {p.name: p.read_bytes() for p in good.iterdir()} == before
+    assert len([p for p in paths["publish"].iterdir() if not p.name.startswith(".")]) == 2

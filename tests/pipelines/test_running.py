@@ -1,0 +1,346 @@
+"""Running it for real, in real processes: two refreshes at once, a refresh killed with
+SIGKILL, a damaged warehouse file, the webserver's GraphQL API, and PostgreSQL storage."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import dagster as dg
+import pandas as pd
+import pytest
+
+from assets.resources import PROJECT_ROOT
+from pipelines.definitions import defs
+from reporting.editions import PUBLISHED_DB, editions, file_sha256, latest_edition
+
+pytestmark = pytest.mark.slow
+TABLES = ("indicator_values", "indicator_lineage", "indicators")
+STARTUP_GUARD_S = 300  # only a guard against hanging forever; nothing asserts a duration
+
+
+def make_env(root: Path, dagster_yaml: Path = PROJECT_ROOT / "dagster.yaml") -> dict[str, str]:
+    home = root / "home"
+    home.mkdir(parents=True, exist_ok=True)
+    shutil.copy(dagster_yaml, home / "dagster.yaml")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CARERS_")}
+    env.update(DAGSTER_HOME=str(home), CARERS_WAREHOUSE=str(root / "wh" / "carers.duckdb"),
+               CARERS_PUBLISH=str(root / "publish"))
+    return env
+
+
+def refresh(env: dict[str, str], *extra: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "pipelines.cli", "refresh", *extra],
+                            cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+
+
+def finish(process: subprocess.Popen) -> tuple[int, str]:
+    out, err = process.communicate()
+    return process.returncode, out + err
+
+
+def published(edition: Path) -> dict[str, pd.DataFrame]:
+    return {t: pd.read_parquet(edition / f"{t}.parquet") for t in TABLES}
+
+
+def assert_same_tables(a: Path, b: Path) -> None:
+    for name, frame in published(a).items():
+        pd.testing.assert_frame_equal(frame, published(b)[name], check_like=False)
+
+
+def assert_complete(edition: Path) -> None:
+    manifest = json.loads((edition / "manifest.json").read_text())
+    for table in manifest["tables"]:
+        for file, sha in table["files"].items():
+            assert file_sha256(edition / file) == sha, file
+    assert file_sha256(edition / PUBLISHED_DB) == manifest["published_db"]["sha256"]
+    import duckdb
+    con = duckdb.connect(str(edition / PUBLISHED_DB), read_only=True)
+    try:
+        for table in manifest["tables"]:
+            count = con.execute(f'select count(*) from "{table["name"]}"').fetchone()[0]
+            assert count == table["rows"]
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="module")
+def baseline(tmp_path_factory):
+    """One uninterrupted refresh: the tables every other run must reproduce."""
+    root = tmp_path_factory.mktemp("baseline")
+    env = make_env(root)
+    code, output = finish(refresh(env))
+    assert code == 0, output
+    return latest_edition(root / "publish")
+
+
+def test_two_refreshes_started_together(tmp_path, baseline):
+    env = make_env(tmp_path)
+    first, second = refresh(env), refresh(env)
+    results = [finish(first), finish(second)]
+    codes = sorted(code for code, _ in results)
+    assert codes in ([0, 0], [0, 75]), results
+    for code, output in results:
+        if code == 75:
+            assert "Another refresh is writing" in output and "--wait" in output
+        assert "could not set lock" not in output.lower()
+    published_editions = editions(tmp_path / "publish")
+    assert len(published_editions) == codes.count(0)
+    for edition in published_editions:
+        assert_complete(edition)
+        assert_same_tables(edition, baseline)
+
+
+def test_wait_queues_behind_a_running_refresh(tmp_path, baseline):
+    env = make_env(tmp_path)
+    first, second = refresh(env, "--wait"), refresh(env, "--wait")
+    results = [finish(first), finish(second)]
+    assert [code for code, _ in results] == [0, 0], results
+    assert len(editions(tmp_path / "publish")) == 2
+
+
+def _wait_until_midway(process: subprocess.Popen, home: Path, run_count: int) -> int:
+    """Until the child's run has finished some steps but not all: the middle of a refresh.
+    Returns how many steps had succeeded. (dagster.yaml's storage paths are relative to the
+    working folder, as for the `carers` command, which runs from DAGSTER_HOME.)"""
+    previous = Path.cwd()
+    os.chdir(home)
+    instance = dg.DagsterInstance.from_config(str(home))
+    steps = len(defs.resolve_job_def("refresh").get_subset(
+        asset_selection=None).nodes_in_topological_order)
+    deadline = time.monotonic() + STARTUP_GUARD_S
+    try:
+        while True:
+            assert process.poll() is None, f"the refresh ended before it was killed: " \
+                f"{finish(process)}"
+            assert time.monotonic() < deadline, "refresh never got going"
+            runs = instance.get_runs()
+            if len(runs) > run_count:
+                done = len(instance.get_records_for_run(
+                    runs[0].run_id, of_type=dg.DagsterEventType.STEP_SUCCESS).records)
+                if steps // 3 <= done < steps:
+                    return done
+            time.sleep(0.02)
+    finally:
+        instance.dispose()
+        os.chdir(previous)
+
+
+def test_sigkill_mid_refresh_keeps_last_edition_and_next_refresh_succeeds(tmp_path, baseline):
+    env = make_env(tmp_path)
+    code, output = finish(refresh(env))
+    assert code == 0, output
+    before = latest_edition(tmp_path / "publish")
+    hashes = {p.name: file_sha256(p) for p in before.iterdir()}
+    victim = refresh(env)
+    done = _wait_until_midway(victim, Path(env["DAGSTER_HOME"]), run_count=1)
+    victim.send_signal(signal.SIGKILL)
+    victim.wait()
+    assert victim.returncode == -signal.SIGKILL and done > 0
+    assert latest_edition(tmp_path / "publish") == before
+    assert {p.name: file_sha256(p) for p in before.iterdir()} == hashes
+    code, output = finish(refresh(env))
+    assert code == 0, output
+    newest = latest_edition(tmp_path / "publish")
+    assert newest != before
+    assert_complete(newest)
+    assert_same_tables(newest, baseline)
+    assert not [p for p in (tmp_path / "publish").iterdir() if p.name.startswith(".")]
+
+
+def test_damaged_warehouse_detected_and_rebuilt(tmp_path, baseline):
+    env = make_env(tmp_path)
+    assert finish(refresh(env))[0] == 0
+    warehouse = Path(env["CARERS_WAREHOUSE"])
+    data = warehouse.read_bytes()
+    warehouse.write_bytes(data[: len(data) // 2])  # truncated, as by a full disk
+    code, output = finish(refresh(env))
+    assert code == 0, output
+    assert "is damaged and cannot be read" in output and "moved aside" in output
+    aside = list(warehouse.parent.glob("carers.duckdb.corrupt-*"))
+    assert len(aside) == 1 and aside[0].stat().st_size == len(data) // 2
+    assert_same_tables(latest_edition(tmp_path / "publish"), baseline)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def graphql(port: int, query: str) -> dict:
+    body = json.dumps({"query": query}).encode()
+    req = urllib.request.Request(f"http://127.0.0.1:{port}/graphql", body,
+                                 {"Content-Type": "application/json"})
+    with urllib.request.urlopen(req) as response:
+        return json.loads(response.read())["data"]
+
+
+QUERY = """{
+  assetNodes { assetKey { path } description groupName
+    assetChecksOrError { ... on AssetChecks { checks { name description } } } }
+  runsOrError { ... on Runs { results { runId status tags { key value } } } }
+}"""
+
+
+def test_webserver_lists_assets_checks_and_run_history(tmp_path, baseline):
+    env = make_env(tmp_path)
+    code, output = finish(refresh(env))
+    assert code == 0, output
+    port = free_port()
+    server = subprocess.Popen(
+        [str(Path(sys.executable).with_name("dagster-webserver")), "-m", "pipelines.definitions",
+         "-h", "127.0.0.1", "-p", str(port)],
+        cwd=env["DAGSTER_HOME"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        text=True)
+    try:
+        deadline = time.monotonic() + STARTUP_GUARD_S
+        while True:
+            assert server.poll() is None, server.stderr.read()
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/server_info")
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "webserver never answered"
+                time.sleep(0.5)
+        data = graphql(port, QUERY)
+    finally:
+        server.terminate()
+        server.wait()
+    nodes = {"/".join(n["assetKey"]["path"]): n for n in data["assetNodes"]}
+    graph = defs.resolve_asset_graph()
+    expected = {key.to_user_string() for key in graph.get_all_asset_keys()}
+    assert expected <= set(nodes)
+    for name in expected:
+        assert nodes[name]["description"], f"{name} has no description in the UI"
+        assert nodes[name]["groupName"] and nodes[name]["groupName"] != "default", name
+    checks = {(name, c["name"]) for name, n in nodes.items()
+              for c in (n["assetChecksOrError"] or {}).get("checks", [])}
+    expected_checks = {(k.asset_key.to_user_string(), k.name)
+                       for k in graph.asset_check_keys}
+    assert expected_checks and expected_checks <= checks
+    runs = data["runsOrError"]["results"]
+    assert any(r["status"] == "SUCCESS" and {"key": "carers/trigger", "value": "cli"} in r["tags"]
+               for r in runs)
+
+
+def _pg_bin(name: str) -> str | None:
+    found = shutil.which(name)
+    if found:
+        return found
+    candidates = sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"))
+    return str(candidates[-1]) if candidates else None
+
+
+@pytest.mark.postgres
+def test_refresh_on_a_postgresql_instance(tmp_path, baseline):
+    initdb, pg_ctl = _pg_bin("initdb"), _pg_bin("pg_ctl")
+    if not initdb or not pg_ctl:
+        pytest.fail("PostgreSQL is not installed: `.ci/run` installs Debian's postgresql "
+                    "package (apt-get install postgresql)")
+    # PostgreSQL refuses to run as root: run it as `nobody`, in a folder it may enter.
+    base = Path(tempfile.mkdtemp(prefix="carers-pg-"))
+    base.chmod(0o755)
+    data, sockets = base / "data", base / "run"
+    for folder in (data, sockets):
+        folder.mkdir()
+    as_user: list[str] = []
+    if os.getuid() == 0:
+        for folder in (data, sockets):
+            shutil.chown(folder, "nobody", "nogroup")
+        as_user = ["runuser", "-u", "nobody", "--"]
+    port = free_port()
+    try:
+        subprocess.run([*as_user, initdb, "-D", str(data), "-U", "carers", "-A", "trust",
+                        "--no-sync"], check=True, capture_output=True)
+        subprocess.run([*as_user, pg_ctl, "-D", str(data), "-l", str(sockets / "log"), "-w",
+                        "-o", f"-p {port} -k {sockets} -c listen_addresses=127.0.0.1",
+                        "start"], check=True, capture_output=True)
+        import psycopg2
+        con = psycopg2.connect(host="127.0.0.1", port=port, user="carers", dbname="postgres")
+        con.autocommit = True
+        con.cursor().execute("create database dagster")
+        con.close()
+        env = make_env(tmp_path, PROJECT_ROOT / "deploy" / "dagster-postgres.yaml")
+        env.update(DAGSTER_PG_HOST="127.0.0.1", DAGSTER_PG_PORT=str(port),
+                   DAGSTER_PG_DB="dagster", DAGSTER_PG_USER="carers", DAGSTER_PG_PASSWORD="")
+        code, output = finish(refresh(env))
+        assert code == 0, output
+        assert_same_tables(latest_edition(tmp_path / "publish"), baseline)
+        con = psycopg2.connect(host="127.0.0.1", port=port, user="carers", dbname="dagster")
+        cur = con.cursor()
+        cur.execute("select status, count(*) from runs group by status")
+        assert dict(cur.fetchall()) == {"SUCCESS": 1}
+        cur.execute("select count(*) from event_logs where dagster_event_type = "
+                    "'ASSET_CHECK_EVALUATION'")
+        assert cur.fetchone()[0] > 0
+        con.close()
+        assert not (Path(env["DAGSTER_HOME"]) / ".dagster" / "storage").exists()
+    finally:
+        subprocess.run([*as_user, pg_ctl, "-D", str(data), "-m", "fast", "stop"],
+                       capture_output=True)
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def test_instance_is_sqlite_in_project_by_default():
+    import yaml
+    config = yaml.safe_load((PROJECT_ROOT / "dagster.yaml").read_text())
+    assert "sqlite" in config["storage"]
+    assert config["run_coordinator"]["config"]["max_concurrent_runs"] == 1
+    assert dg.DagsterInstance  # the instance class the CLI loads from DAGSTER_HOME
+
+
+def readme_requests() -> list[list[str]]:
+    import re
+    import shlex
+    text = (PROJECT_ROOT / "README.md").read_text()
+    section = text.split("## Select Commission requests", 1)[1].split("\n## ", 1)[0]
+    return [shlex.split(line)[4:] for line in re.findall(r"^\s*(uv run carers request .+)$",
+                                                         section, re.MULTILINE)]
+
+
+def test_readme_worked_requests_run_as_written(tmp_path, baseline, monkeypatch, capsys):
+    from pipelines.cli import main
+    from warehouse import catalogue
+
+    requests = readme_requests()
+    assert len(requests) == 3
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("CARERS_PUBLISH", str(baseline.parent))
+    young_built = any(i.id == "young_carers_identified_per_1000"
+                      for i in catalogue.load().indicators)
+    for args in requests:
+        code = main(["request", *args])
+        captured = capsys.readouterr()
+        if "young_carers_identified_per_1000" in args and not young_built:
+            assert code == 2
+            assert "No indicator in this edition matches 'young_carers_identified_per_1000'" \
+                in captured.err
+            continue
+        assert code == 0, captured.err
+        if "--out" in args:
+            out = tmp_path / args[args.index("--out") + 1]
+            assert out.stat().st_size > 0
+        else:
+            assert "Rotherham" in captured.out and "England" in captured.out
+    sheets = pd.read_excel(tmp_path / "unpaid-care.xlsx", sheet_name=None)
+    figures = sheets["Figures"]
+    # "unpaid care" also matches the small-area indicators (issue 9), whose Rotherham row is the
+    # district comparator; the census indicators must be there.
+    assert set(figures.indicator_id) - {"lsoa_unpaid_care_pct", "lsoa_unpaid_care_50h_pct"} \
+        == {"census_unpaid_care_pct", "census_unpaid_care_50h_pct"}
+    assert set(figures.area) == {"Rotherham", "Yorkshire and The Humber", "England"}
+    fifty = pd.read_csv(tmp_path / "50-hours.csv", comment="#")
+    rotherham = fifty[fifty.area == "Rotherham"].iloc[0]
+    assert (rotherham.numerator, rotherham.denominator) == (9312, 251162)
+    assert set(fifty.period.astype(str)) == {"2021"}
