@@ -94,20 +94,24 @@ order by t._i
 """
 
 
+def indicator_records(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict]:
+    """The rows of one indicator query as dicts; a `refs` column becomes `sources`."""
+    if "refs" not in con.sql(f"select * from ({sql}) limit 0").columns:
+        return con.sql(sql).to_arrow_table().to_pylist()
+    con.execute("create or replace temp table _indicator_rows as "
+                f"select row_number() over () as _i, * from ({sql})")
+    try:
+        return con.sql(SOURCES_FROM_REFS).to_arrow_table().to_pylist()
+    finally:
+        con.execute("drop table if exists _indicator_rows")
+
+
 def run_indicator_sql(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> list[dict]:
     rows: list[dict] = []
     known = {i.id for i in catalogue.indicators}
     for sql_name in catalogue.sql_files:
         sql = read_sql(sql_name.removesuffix(".sql")).strip().rstrip(";")
-        if "refs" in con.sql(f"select * from ({sql}) limit 0").columns:
-            con.execute("create or replace temp table _indicator_rows as "
-                        f"select row_number() over () as _i, * from ({sql})")
-            try:
-                records = con.sql(SOURCES_FROM_REFS).to_arrow_table().to_pylist()
-            finally:
-                con.execute("drop table if exists _indicator_rows")
-        else:
-            records = con.sql(sql).to_arrow_table().to_pylist()
+        records = indicator_records(con, sql)
         for rec in records:
             if rec["indicator_id"] not in known:
                 raise IndicatorError(
