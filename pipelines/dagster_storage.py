@@ -3,9 +3,9 @@
 Dagster's own SQLite storage builds a new engine for every read or write (about five per
 event): each one starts with an empty statement cache, so every insert is compiled again. On
 the shipped data that was a third of a refresh's time in Dagster (358 events). These
-subclasses keep one engine per database file (NullPool as before: no connection is kept
-open, so nothing else changes for other processes such as the UI), and commit without an
-fsync each time (`synchronous = NORMAL` in WAL mode, see _wal_normal_sync). Files, tables
+subclasses keep one engine per database file with a small pool of open connections (closing
+the last connection to a SQLite file checkpoints its log: once per event before), and commit
+without an fsync each time (`synchronous = NORMAL` in WAL mode, see _wal_normal_sync). Files, tables
 and the run history are Dagster's own: the UI reads them as before, and `storage: sqlite:` in
 dagster.yaml reads the same folder."""
 
@@ -30,7 +30,7 @@ from dagster._core.storage.sqlite_storage import (
     _schedule_directory,
 )
 from sqlalchemy import create_engine, event
-from sqlalchemy.pool import NullPool
+from sqlalchemy.pool import QueuePool
 
 ENGINES_KEPT = 16  # per-run databases the UI may read in turn: keep the most recent
 
@@ -52,7 +52,10 @@ class _Engines:
         with self._lock:
             engine = self._engines.pop(conn_string, None)
             if engine is None:
-                engine = create_engine(conn_string, poolclass=NullPool, **kwargs)
+                # A small pool: connections stay open for the process, so SQLite does not
+                # checkpoint and delete its write-ahead log after every event.
+                engine = create_engine(conn_string, poolclass=QueuePool, pool_size=2,
+                                       max_overflow=8, **kwargs)
                 event.listen(engine, "connect", _wal_normal_sync)
             self._engines[conn_string] = engine
             while len(self._engines) > ENGINES_KEPT:
