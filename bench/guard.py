@@ -4,9 +4,10 @@ busy machine cannot move, against the budget in bench/budget.json.
     uv run python -m bench.guard              # run it (about a minute); exit 1 on a regression
     uv run python -m bench.guard --record     # write the measured figures as the new budget
 
-It generates the 10k data (bench/generate.py), then runs `carers refresh` twice on one fresh
+It generates the 10k data (bench/generate.py), then runs `carers refresh` three times on one fresh
 warehouse folder in child processes (cold: nothing cached yet; warm: a council's usual
-refresh, nothing changed) and the plain-DuckDB baseline once, and checks:
+refresh, nothing changed; traced: warm again under tracemalloc) and the plain-DuckDB
+baseline once, and checks:
 
 - the refresh's tables equal the baseline's (indicator values, quarantine, row counts);
 - Dagster steps and events of the warm run (each event is a SQLite write: 358 events cost
@@ -16,6 +17,9 @@ refresh, nothing changed) and the plain-DuckDB baseline once, and checks:
 - charts drawn on the warm run (`Figure.savefig` calls): charts redrawn from unchanged data;
 - heavy libraries imported by the warm run (great_expectations, matplotlib, openpyxl);
 - the cold run's peak memory (VmHWM of the refresh process), with a margin;
+- the peak of Python's own allocations (tracemalloc) in a third run, warm: exact, so a
+  tighter margin; it grows with every Python object made per staged row (indicator lineage
+  as one dict per row cost GiBs at 1m rows);
 - the cold run's time against the baseline's in the same guard run, with a generous margin
   (the only timing proxy; both sides feel the same machine load).
 
@@ -41,6 +45,7 @@ BUDGET = BENCH / "budget.json"
 SIZE, ROWS, SEED = "10k", 10_000, 1
 HEAVY = ("great_expectations", "matplotlib", "openpyxl")
 MEMORY_MARGIN = 1.25   # peak memory may grow 25% over the recorded figure
+PYTHON_MEMORY_MARGIN = 1.1  # Python's traced peak is exact: 10% for library updates
 RATIO_MARGIN = 2.0     # time against the in-run baseline may double before it fails
 
 
@@ -104,13 +109,20 @@ def _child(out: Path) -> int:
             return spec
 
     sys.meta_path.insert(0, Watch())
+    import tracemalloc
+
     import dagster as dg
 
     from pipelines.cli import main
 
+    trace = os.environ.get("CARERS_GUARD_TRACEMALLOC") == "1"
+    if trace:  # Python's own allocations (objects, numpy arrays): exact, not load-dependent
+        tracemalloc.start()
     start = time.perf_counter()
     code = main(["refresh"])
     seconds = time.perf_counter() - start
+    python_peak = tracemalloc.get_traced_memory()[1] if trace else 0
+    tracemalloc.stop()
     instance = dg.DagsterInstance.get()
     run = instance.get_runs(limit=1)[0]
     events = instance.all_logs(run.run_id)
@@ -122,6 +134,7 @@ def _child(out: Path) -> int:
         **counts,
         "heavy_imports": sorted(imported),
         "peak_mib": round(_vm_hwm_kib() / 1024),
+        "python_peak_mib": round(python_peak / 2**20),
     }
     out.write_text(json.dumps(result, indent=2))
     return 0
@@ -161,10 +174,12 @@ def measure(work: Path) -> dict[str, Any]:
     (work / "dagster").mkdir()
     shutil.copy(BENCH.parent / "dagster.yaml", work / "dagster" / "dagster.yaml")
     runs = {}
-    for name in ("cold", "warm"):
+    for name in ("cold", "warm", "traced"):
         out = work / f"{name}.json"
         wall, _, code = _timed([sys.executable, "-m", "bench.guard", "--child", str(out)],
-                               env, work / f"{name}.log")
+                               {**env,
+                                "CARERS_GUARD_TRACEMALLOC": str(int(name == "traced"))},
+                               work / f"{name}.log")
         if code != 0 or not out.exists():
             raise SystemExit(f"the {name} refresh failed: see {work / (name + '.log')}")
         runs[name] = {**json.loads(out.read_text()), "wall": round(wall, 2)}
@@ -176,7 +191,7 @@ def measure(work: Path) -> dict[str, Any]:
     if b_code != 0:
         raise SystemExit(f"the baseline failed: see {work / 'baseline.log'}")
     agree = compare(work / "pipeline.duckdb", work / "baseline.duckdb", manifest)
-    cold, warm = runs["cold"], runs["warm"]
+    cold, warm, traced = runs["cold"], runs["warm"], runs["traced"]
     return {
         "tables_equal": bool(agree["indicators_equal"] and agree["quarantine_equal"]
                              and agree["counts_equal"] and agree["quarantine_equals_planted"]),
@@ -186,8 +201,10 @@ def measure(work: Path) -> dict[str, Any]:
         "charts_drawn_warm": warm["charts_drawn"],
         "heavy_imports_warm": warm["heavy_imports"],
         "peak_mib_cold": cold["peak_mib"],
+        "python_peak_mib": traced["python_peak_mib"],
         "ratio_cold": round(cold["wall"] / b_wall, 2),
-        "seconds": {"cold": cold["wall"], "warm": warm["wall"], "baseline": round(b_wall, 2)},
+        "seconds": {"cold": cold["wall"], "warm": warm["wall"], "traced": traced["wall"],
+                    "baseline": round(b_wall, 2)},
     }
 
 
@@ -203,6 +220,10 @@ def judge(measured: dict[str, Any], budget: dict[str, Any]) -> list[str]:
     if extra:
         failures.append(f"heavy_imports_warm: {', '.join(extra)} imported by a refresh "
                         f"(budget: {budget['heavy_imports_warm'] or 'none'})")
+    python_limit = round(budget["python_peak_mib"] * PYTHON_MEMORY_MARGIN)
+    if measured["python_peak_mib"] > python_limit:
+        failures.append(f"python_peak_mib: {measured['python_peak_mib']} MiB > {python_limit} "
+                        f"MiB (budget {budget['python_peak_mib']} x {PYTHON_MEMORY_MARGIN})")
     limit = round(budget["peak_mib_cold"] * MEMORY_MARGIN)
     if measured["peak_mib_cold"] > limit:
         failures.append(f"peak_mib_cold: {measured['peak_mib_cold']} MiB > {limit} MiB "

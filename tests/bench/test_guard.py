@@ -9,6 +9,7 @@ from bench.guard import judge
 
 BUDGET = {"dagster_steps": 40, "dagster_events": 250, "pandas_rows_warm": 0,
           "charts_drawn_warm": 0, "heavy_imports_warm": [], "peak_mib_cold": 400,
+          "python_peak_mib": 100,
           "ratio_cold": 5.0}
 
 
@@ -19,7 +20,8 @@ def _measured(**changes) -> dict:
 def test_within_budget_passes():
     assert judge(_measured(), BUDGET) == []
     # memory and the time ratio have margins: 25% and 2x
-    assert judge(_measured(peak_mib_cold=500, ratio_cold=10.0), BUDGET) == []
+    assert judge(_measured(peak_mib_cold=500, ratio_cold=10.0, python_peak_mib=110),
+                 BUDGET) == []
 
 
 def test_each_proxy_over_budget_fails_by_name():
@@ -30,6 +32,7 @@ def test_each_proxy_over_budget_fails_by_name():
         "charts_drawn_warm": _measured(charts_drawn_warm=4),
         "heavy_imports_warm": _measured(heavy_imports_warm=["matplotlib", "openpyxl"]),
         "peak_mib_cold": _measured(peak_mib_cold=501),
+        "python_peak_mib": _measured(python_peak_mib=111),
         "ratio_cold": _measured(ratio_cold=10.01),
         "tables differ": _measured(tables_equal=False),
     }
