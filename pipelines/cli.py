@@ -77,6 +77,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--progress", choices=("auto", "bar", "lines", "none"), default="auto",
                    help="progress while it runs: a bar on a terminal and nothing otherwise "
                         "(auto, the default), a bar, one line per stage, or none")
+    p.add_argument("--force", action="store_true",
+                   help="publish a new edition even when nothing changed since the latest")
     p.set_defaults(func=cmd_refresh)
 
     p = sub.add_parser(

@@ -13,7 +13,8 @@ from pipelines.cli import build_parser, main
 
 COMMANDS = ("check", "editions", "facts", "publish", "refresh", "request", "template", "ui")
 # Commands that read only the publish folder: --warehouse and --landing would do nothing.
-PUBLISH_ONLY = ("editions", "facts", "request")
+# (`editions --prune` locks the warehouse, so editions keeps --warehouse, not --landing.)
+PUBLISH_ONLY = ("facts", "request")
 
 
 def subparsers() -> dict[str, argparse.ArgumentParser]:
@@ -64,6 +65,11 @@ def test_no_folder_options_that_do_nothing(command):
     flags = {s for a in subparsers()[command]._actions for s in a.option_strings}
     assert "--publish" in flags
     assert not flags & {"--warehouse", "--landing"}, command
+
+
+def test_editions_has_no_landing_option():
+    flags = {s for a in subparsers()["editions"]._actions for s in a.option_strings}
+    assert {"--publish", "--warehouse", "--prune"} <= flags and "--landing" not in flags
 
 
 def test_ui_host_and_port_explained():
