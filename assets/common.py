@@ -11,6 +11,7 @@ import duckdb
 
 from assets.checks import to_check_result
 from assets.resources import CarersResource
+from expectations import validation
 from expectations.core import Suite, run_suite
 from expectations.returns import contract_suite
 from sources.errors import fail
@@ -84,9 +85,13 @@ def gx_check(asset: str, suite: Suite, additional_deps: Sequence[str] = (),
 
     @dg.asset_check(asset=asset, name=suite.name, description=suite.description,
                     blocking=blocking, additional_deps=[dg.AssetKey(d) for d in additional_deps])
-    def _check(carers: CarersResource) -> dg.AssetCheckResult:
+    def _check(context, carers: CarersResource) -> dg.AssetCheckResult:  # noqa: ANN001
         with carers.connect() as con:
-            return to_check_result(run_suite(con, suite, carers.engine), warn_only=not blocking)
+            result = run_suite(con, suite, carers.engine)
+        # Kept as a GX validation result; its Data Docs page is built when the run ends.
+        page = validation.record(carers.gx_dir, result, suite, asset, context.run.run_id)
+        return to_check_result(result, warn_only=not blocking, data_docs=page,
+                               data_docs_index=validation.index_page(carers.gx_dir))
 
     return _check
 

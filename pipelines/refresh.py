@@ -22,7 +22,7 @@ EXIT_BUSY = 75  # EX_TEMPFAIL: another refresh holds the warehouse
 def absolute_settings(args: argparse.Namespace) -> None:
     """Fix every path to an absolute one before we move to the project root."""
     for name, flag in (("CARERS_WAREHOUSE", "warehouse"), ("CARERS_PUBLISH", "publish"),
-                       ("CARERS_LANDING", "landing")):
+                       ("CARERS_LANDING", "landing"), ("CARERS_GX", "gx")):
         value = getattr(args, flag, None)
         if value:
             os.environ[name] = str(Path(value).expanduser().resolve())
