@@ -10,7 +10,8 @@ from warehouse import db
 from warehouse.returns import record_landing
 
 
-@dg.asset(group_name="returns", kinds={"duckdb"})
+@dg.asset(group_name="returns", kinds={"duckdb"},
+          metadata={"dagster/table_name": "audit.landing_files"})
 def audit_landing_files(carers: CarersResource) -> dg.MaterializeResult:
     """Every file in the landing folder, its sha256 and what it is; unrecognised files fail."""
     files = inventory(carers.landing_dir)
