@@ -116,9 +116,11 @@ def commitment_tags(catalogue: catalogue_module.Catalogue, group: str,
 
 
 def with_project_metadata(assets_defs: Sequence[dg.AssetsDefinition],
-                          catalogue: catalogue_module.Catalogue) -> list[dg.AssetsDefinition]:
-    """Owners, `domain` and `commitment_*` tags, the `python` kind and code references (where a
-    factory did not give them) on every asset."""
+                          catalogue: catalogue_module.Catalogue,
+                          freshness: dict[str, dg.FreshnessPolicy] | None = None
+                          ) -> list[dg.AssetsDefinition]:
+    """Owners, `domain` and `commitment_*` tags, the `python` kind, code references (where a
+    factory did not give them) and freshness policies (by asset name) on every asset."""
     group_of = {k.to_user_string(): a.group_names_by_key.get(k, "")
                 for a in assets_defs for k in a.keys}
 
@@ -130,8 +132,10 @@ def with_project_metadata(assets_defs: Sequence[dg.AssetsDefinition],
             tags = {"domain": group,
                     **(commitment_tags(catalogue, group, group_of)
                        if group not in ("reference", "returns", "publish") else {})}
-            return spec.merge_attributes(owners=[OWNERS[group]] if group in OWNERS else [],
+            spec = spec.merge_attributes(owners=[OWNERS[group]] if group in OWNERS else [],
                                          tags=tags, kinds={"python"}, metadata=metadata)
+            policy = (freshness or {}).get(spec.key.to_user_string())
+            return spec.replace_attributes(freshness_policy=policy) if policy else spec
         return apply
 
     return [a.map_asset_specs(add(_defined_at(a.op.compute_fn.decorated_fn)))

@@ -7,6 +7,7 @@ import dagster as dg
 import assets
 from assets.common import with_project_metadata
 from assets.editions import published_edition_asset
+from assets.freshness import monthly_policy
 from pipelines.jobs import refresh_job
 from pipelines.schedules import monthly_refresh
 from pipelines.sensors import landing_sensor
@@ -20,7 +21,9 @@ defs = dg.Definitions(
     # Every asset gets its owners, domain and commitment tags and code references.
     assets=with_project_metadata(
         [*domain_assets, published_edition_asset([key for a in domain_assets for key in a.keys])],
-        resource.catalogue()),
+        resource.catalogue(),
+        # The monthly schedule: a warning after 32 days without a refresh, a failure after 40.
+        {name: monthly_policy() for name in ("indicator_values", "published_edition")}),
     asset_checks=dg.load_asset_checks_from_package_module(assets),
     jobs=[refresh_job],
     schedules=[monthly_refresh],
