@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from functools import cache
 from typing import Any
 
@@ -58,7 +59,10 @@ def _plain(value: Any) -> Any:
         return {k: _plain(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_plain(v) for v in value]
-    return value.item() if hasattr(value, "item") else value
+    value = value.item() if hasattr(value, "item") else value
+    if value is not None and not isinstance(value, (str, bytes)) and value != value:
+        return None  # pandas shows a missing value as NaN / NaT / NA: the SQL engine's null
+    return value
 
 
 ENGINES = ("sql", "gx")
@@ -117,4 +121,13 @@ def run_suite_gx(con: duckdb.DuckDBPyConnection, suite: Suite) -> SuiteResult:
             r.expectation_config.type, config, bool(r.success) and not error,
             res.get("element_count"), res.get("unexpected_count"), res.get("missing_count"),
             _plain(samples)[:SAMPLE_SIZE], _plain(res.get("observed_value")), error))
+    # GX groups results by domain: give them back in the order the suite declares them.
+    order = {_identity(e.expectation_type, e.configuration.kwargs): i
+             for i, e in reversed(list(enumerate(expectations)))}
+    outcomes.sort(key=lambda o: order.get(_identity(o.type, o.kwargs), len(order)))
     return result_of(suite.name, len(frame), outcomes, "gx")
+
+
+def _identity(kind: str, kwargs: dict[str, Any]) -> str:
+    shown = {k: _plain(v) for k, v in kwargs.items() if k not in ("batch_id",) and v is not None}
+    return kind + json.dumps(shown, sort_keys=True, default=str)
