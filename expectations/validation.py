@@ -21,6 +21,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -28,6 +29,7 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from html import escape
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -203,10 +205,13 @@ def to_gx(payload: dict[str, Any]) -> Any:
         ExpectationConfiguration,
     )
 
+    # Each configuration goes through GX's own Expectation class, which checks its arguments
+    # and normalises them as GX does (a bound of 0 becomes 0.0), whichever engine evaluated it.
     results = [ExpectationValidationResult(
         success=r["success"], result=r["result"], meta=r["meta"],
         exception_info=r["exception_info"],
-        expectation_config=ExpectationConfiguration(**r["expectation_config"]))
+        expectation_config=ExpectationConfiguration(
+            **r["expectation_config"]).to_domain_obj().configuration)
         for r in payload["results"]]
     return ExpectationSuiteValidationResult(
         success=payload["success"], results=results, suite_name=payload["suite_name"],
@@ -268,11 +273,59 @@ def build_data_docs(gx_dir: Path) -> Path:
             ctx.suites.add_or_update(suite)
             keys.append(ExpectationSuiteIdentifier(name))
         ctx.build_data_docs(resource_identifiers=keys or None)
+        write_contents(gx_dir)
         for path in files:
             path.unlink()
             if not any(path.parent.iterdir()):
                 path.parent.rmdir()
     return index_page(gx_dir)
+
+
+CONTENTS_START = "<!-- carers: contents -->"
+CONTENTS_END = "<!-- /carers: contents -->"
+
+
+def write_contents(gx_dir: Path) -> None:
+    """Put a plain list of every suite's page and every run's page at the top of GX's index.
+
+    GX's index draws its tables with JavaScript fetched from public CDNs (jQuery, bootstrap-
+    table): on a council machine without the internet they stay empty. The validation and suite
+    pages themselves are plain HTML; this list, written from GX's own validation results store,
+    makes the index usable offline too."""
+    index = index_page(gx_dir)
+    if not index.is_file():
+        return
+    store = gx_dir / "uncommitted" / "validations"
+    runs: dict[str, list[tuple[str, str, str, bool, dict]]] = {}
+    for path in sorted(store.glob("*/*/*/*.json")):
+        suite, run, when, asset = *path.relative_to(store).parts[:3], path.stem
+        stored = json.loads(path.read_text())
+        runs.setdefault(suite, []).append((run, when, asset, bool(stored.get("success")),
+                                           stored.get("statistics") or {}))
+    site = site_dir(gx_dir)
+    parts = [CONTENTS_START, '<section id="carers-contents" class="container" '
+             'style="padding:1em"><h2>Suites and runs</h2>'
+             "<p>Every expectation suite and every run's validation result (newest first). "
+             "This list needs no internet connection.</p><ul>"]
+    for suite in sorted(runs):
+        page = suite_page(gx_dir, suite).relative_to(site).as_posix()
+        parts.append(f'<li class="carers-suite"><a href="{escape(page)}">{escape(suite)}</a>'
+                     "<ul>")
+        for run, when, asset, ok, stats in sorted(runs[suite], key=lambda r: r[1],
+                                                   reverse=True):
+            page = f"validations/{suite}/{run}/{when}/{asset}.html"
+            verdict = "passed" if ok else "FAILED"
+            parts.append(
+                f'<li class="carers-run"><a href="{escape(page)}">{escape(when)} · run '
+                f"{escape(run)}</a>: {verdict}, {stats.get('successful_expectations', '?')} of "
+                f"{stats.get('evaluated_expectations', '?')} expectations met</li>")
+        parts.append("</ul></li>")
+    parts.append("</ul></section>" + CONTENTS_END)
+    html = index.read_text()
+    html = re.sub(re.escape(CONTENTS_START) + ".*?" + re.escape(CONTENTS_END), "", html,
+                  flags=re.S)
+    html = re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + "".join(parts), html, count=1)
+    index.write_text(html)
 
 
 def start_build(gx_dir: Path) -> subprocess.Popen | None:
