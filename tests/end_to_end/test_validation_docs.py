@@ -184,7 +184,8 @@ def webserver(refreshed):
     server = subprocess.Popen(
         [sys.executable, "-m", "dagster_webserver", "-w", str(PROJECT_ROOT / "workspace.yaml"),
          "-h", "127.0.0.1", "-p", str(port)],
-        cwd=str(PROJECT_ROOT), env=env, stdout=log, stderr=subprocess.STDOUT,
+        # from DAGSTER_HOME, as `carers ui` runs: dagster.yaml's storage paths are relative
+        cwd=str(refreshed["paths"]["home"]), env=env, stdout=log, stderr=subprocess.STDOUT,
         start_new_session=True)
     try:
         deadline = time.monotonic() + SERVER_DEADLINE
@@ -219,9 +220,16 @@ ASSETS = """{ assetNodes { assetKey { path } kinds
         ... on LocalFileCodeReference { filePath lineNumber } } } }
   assetMaterializations(limit: 1) { metadataEntries { label __typename
     ... on TableSchemaMetadataEntry { schema { columns { name type description } } } } }
-  assetChecksOrError { __typename ... on AssetChecks { checks { name
-    executionForLatestMaterialization { status evaluation { metadataEntries { label __typename
-      ... on UrlMetadataEntry { url } ... on MarkdownMetadataEntry { mdStr } } } } } } } } }"""
+  assetChecksOrError { __typename ... on AssetChecks { checks { name } } } } }"""
+
+CHECK = """{ assetCheckExecutions(assetKey: {path: %s}, checkName: %s, limit: 1) {
+  runId status evaluation { success metadataEntries { label __typename
+    ... on UrlMetadataEntry { url } ... on MarkdownMetadataEntry { mdStr } } } } }"""
+
+
+def _latest_check(port: int, asset: str, check: str) -> dict:
+    return _graphql(port, CHECK % (json.dumps([asset]), json.dumps(check)))[
+        "assetCheckExecutions"][0]
 
 
 def test_code_location_is_named_as_in_pyproject(webserver):
@@ -243,8 +251,9 @@ def test_assets_and_checks_in_graphql(webserver, refreshed):
             if check["name"] not in gx_checks:
                 continue
             seen_checks.add(check["name"])
-            found = {e["label"]: e for e in
-                     check["executionForLatestMaterialization"]["evaluation"]["metadataEntries"]}
+            execution = _latest_check(webserver["port"], name, check["name"])
+            assert execution["runId"] == refreshed["manifest"]["run_id"]
+            found = {e["label"]: e for e in execution["evaluation"]["metadataEntries"]}
             url = found["data_docs"]["url"]
             assert url.startswith("file://") and url.endswith(f"/{name}.html")
             assert f"/validations/{check['name']}/{refreshed['manifest']['run_id']}/" in url
