@@ -11,6 +11,7 @@ from typing import Any
 
 import duckdb
 
+from expectations import validation
 from pipelines.settings import PROJECT_ROOT, setting
 from warehouse import db, health
 from warehouse.lock import BusyError, writer_lock
@@ -90,6 +91,9 @@ def summarise(result: Any) -> tuple[list[str], bool]:
                 lines.append(f"Published edition {mat.metadata['edition'].value}: "
                              f"{mat.metadata['path'].value}")
     lines.extend(_load_report())
+    gx = Path(os.environ.get("CARERS_GX") or setting("CARERS_WAREHOUSE").parent / "gx")
+    lines.append(f"Validation results: Data Docs are built in the background at "
+                 f"{validation.index_page(gx)} (`carers docs` builds them now).")
     ok = result.success and not blocking_failed
     if not ok:
         lines.append("Refresh FAILED: nothing new was published; the last good edition is "
