@@ -29,6 +29,7 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from functools import cache
 from html import escape
 from importlib.metadata import version
 from pathlib import Path
@@ -60,6 +61,12 @@ def validation_page(gx_dir: Path, suite: str, run_id: str, run_time: datetime,
     """The page GX builds for one suite's result in one run (its ValidationResultIdentifier)."""
     return (site_dir(gx_dir) / "validations" / suite / run_id
             / _run_time(run_time).strftime(RUN_TIME_FORMAT) / f"{asset}.html")
+
+
+@cache
+def _gx_version() -> str:
+    """The installed GX version, read from its package metadata (GX itself is not imported)."""
+    return version("great-expectations")
 
 
 def _run_time(value: datetime) -> datetime:
@@ -144,7 +151,7 @@ def validation_json(result: SuiteResult, suite: Suite, asset: str, run_id: str,
                        "unsuccessful_expectations": len(results) - passed,
                        "success_percent": _percent(passed, len(results)) if results else None},
         "meta": {
-            "great_expectations_version": version("great-expectations"),
+            "great_expectations_version": _gx_version(),
             "run_id": {"run_name": run_id,
                        "run_time": _run_time(run_time).isoformat()},
             "validation_time": _run_time(run_time).strftime(RUN_TIME_FORMAT),
@@ -170,7 +177,7 @@ def record(gx_dir: Path, result: SuiteResult, suite: Suite, asset: str, run_id: 
     payload = validation_json(result, suite, asset, run_id, run_time)
     target = folder / f"{suite.name}.json"
     tmp = folder / f".{suite.name}.json.tmp"
-    tmp.write_text(json.dumps(payload, indent=1, default=str))
+    tmp.write_text(json.dumps(payload, default=str))
     os.replace(tmp, target)
     return validation_page(gx_dir, suite.name, run_id, run_time, asset)
 
