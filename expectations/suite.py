@@ -15,8 +15,9 @@ class Suite:
     """A named set of expectations over the rows a SQL query selects.
 
     `build` receives the `great_expectations.expectations` module and returns expectation
-    objects, so GX is only imported when a suite runs. `query` is SQL from our own code.
-    Values of `personal_columns` never leave the engine: samples show them masked.
+    objects, so GX is only imported when a suite runs. `query` is SQL from our own code; values it
+    needs are passed as `params` ($name), never formatted into it. Values of `personal_columns`
+    never leave the engine: samples show them masked.
     """
 
     name: str
@@ -25,6 +26,7 @@ class Suite:
     build: Callable[[Any], list[Any]]
     row_id: str | None = None  # a column that names the source row, shown in samples
     personal_columns: tuple[str, ...] = ()
+    params: tuple[tuple[str, Any], ...] = ()  # values the query uses as $name parameters
 
 
 @dataclass

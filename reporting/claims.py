@@ -1,4 +1,4 @@
-"""Published claims (warehouse/claims.yaml) and their reconciliation against a published edition.
+"""Published claims (reporting/claims.yaml) and their reconciliation against a published edition.
 
 A claim is one figure a strategy document quotes. Each is checked against the published
 tables (indicator_values, indicator_lineage, indicators) of one edition, never bent to fit:

@@ -134,7 +134,7 @@ def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
                 if w == v:
                     break
             if len(component) > 1:
-                components.append(sorted(component) + [sorted(component)[0]])
+                components.append([*sorted(component), sorted(component)[0]])
 
     for v in sorted(graph):
         if v not in index:
