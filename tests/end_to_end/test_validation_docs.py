@@ -50,7 +50,7 @@ def _suites_run(manifest: dict) -> set[str]:
 def test_refresh_publishes_its_validation_summary(refreshed):
     assert refreshed["code"] == 0
     summary = refreshed["manifest"]["validation"]
-    assert len(summary) == 29  # every GX suite the refresh ran
+    assert len(summary) == 30  # every GX suite the refresh ran
     by_suite = {v["suite"]: v for v in summary}
     assert by_suite["stg_census_unpaid_care_suite"] == {
         "suite": "stg_census_unpaid_care_suite", "asset": "stg_census_unpaid_care",
