@@ -108,7 +108,7 @@ def test_compare_two_level_similar_and_polarity():
 
 
 def test_z_levels_and_alpha():
-    assert stats.Z998 == pytest.approx(3.090232, abs=1e-6)
+    assert pytest.approx(3.090232, abs=1e-6) == stats.Z998
     assert stats.alpha_of(stats.Z95) == pytest.approx(0.05, abs=1e-12)
     assert stats.alpha_of(stats.Z998) == pytest.approx(0.002, abs=1e-12)
 
