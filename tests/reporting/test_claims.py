@@ -134,7 +134,8 @@ def test_a_query_check_and_its_failures(edition):
     good = query_claim("select value, 'f.csv' as source_file from indicator_values "
                        "where indicator_id = 'census_population' and breakdown = 'all'")
     row = claims.reconcile(edition, [good]).iloc[0]
-    assert (row.status, row.our_figure, row.source_file) == ("matches an independent source", 265806, "f.csv")
+    assert (row.status, row.our_figure, row.source_file) \
+        == ("matches an independent source", 265806, "f.csv")
     absent = query_claim("select value from a_table_not_published")
     assert claims.reconcile(edition, [absent]).iloc[0].status == "no source held"
     broken = query_claim("select no_such_column as value from indicator_values")
