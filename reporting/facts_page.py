@@ -27,7 +27,7 @@ import duckdb
 import pandas as pd
 
 from reporting import claims as claims_module
-from reporting.charts import fact_chart, fmt, significance
+from reporting.charts import fact_chart, fmt, significance, write_charts
 from reporting.illustrative import BANNER, illustrative_indicators
 from reporting.requests import SYMBOLS
 
@@ -118,7 +118,6 @@ def write_facts(con: duckdb.DuckDBPyConnection, out_dir: Path,
 def write_page(con: duckdb.DuckDBPyConnection, out_dir: Path, edition: str | None = None
                ) -> tuple[list[dict], list[Path]]:
     """Draw the charts and write both pages with them into out_dir: (charts, every file)."""
-    from reporting.charts import write_charts
 
     charts = write_charts(con, out_dir)
     paths = write_facts(con, out_dir, charts, edition=edition)

@@ -19,8 +19,9 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from reporting import spreadsheet
 from reporting.disclosure import SUPPRESSED, suppress
-from reporting.editions import LATEST, PUBLISHED_DB
+from reporting.editions import LATEST, PUBLISHED_DB, file_sha256
 
 SYMBOLS = {
     "[c]": "confidential: a count of people from 1 to 4, or a figure from which one could be "
@@ -174,7 +175,6 @@ def answer(publish_root: Path, request: Request) -> Answer:
     notes = _notes(catalogue[catalogue.indicator_id.isin(ids)], values)
     used = {s for cell in figures["symbol"] for s in re.findall(r"\[[a-z]\]", str(cell))}
     manifest = folder / "manifest.json"
-    from reporting.editions import file_sha256
     return Answer(request, folder.name, folder, figures, notes,
                   {s: SYMBOLS.get(s, "see the edition's notes") for s in sorted(used)},
                   file_sha256(manifest), catalogue)
@@ -333,8 +333,6 @@ def _xlsx(result: Answer) -> bytes:
     Cover, Contents, Notes, then one table per sheet, one sheet per unit so every value
     header names its unit."""
     import tempfile
-
-    from reporting import spreadsheet
 
     headers = {"indicator_id": "Indicator ID", "indicator": "Indicator",
                "area_code": "Area code", "area": "Area", "period": "Period",
