@@ -218,12 +218,8 @@ def _comparison(r: dict, comparator: dict | None, polarity: str, level: str) -> 
         return None
     lo, hi = (r["lower_ci"], r["upper_ci"]) if level == "95" \
         else (r["lower_ci_998"], r["upper_ci_998"])
-    value, half = comparator["value"], comparator.get("value_half_step")
-    if half is None or value is None or lo is None or hi is None:
-        return stats.compare(lo, hi, value, polarity)
-    if stats.intervals_overlap((lo, hi), (value - half, value + half)):
-        return "similar"
-    return stats.compare(lo, hi, value, polarity)
+    return stats.compare_rounded(lo, hi, comparator["value"],
+                                 comparator.get("value_half_step"), polarity)
 
 
 def _add_comparators(rows: list[dict], by_id: dict[str, Indicator]) -> None:

@@ -166,24 +166,14 @@ def direction(current: float | None, previous: float | None, polarity: str,
     return "up" if up else "down"
 
 
-def young_carers_england_comparison(local_per_1000: float, england_percent: float,
-                                    decimals: int = 0) -> dict[str, float | str]:
-    """Set a local rate per 1,000 against England's published percentage.
-
-    England's figure is published as a percentage rounded to `decimals` places, so ten times
-    it is only known to within half a rounding step: 2% could be anything from 1.5% to
-    2.5%, i.e. 15 to 25 per 1,000. The comparison says 'higher' or 'lower' only when the
-    local rate lies outside that whole range, and 'within England's rounding' otherwise."""
-    half_step = 0.5 * 10 ** (-decimals)
-    low, high = (england_percent - half_step) * 10, (england_percent + half_step) * 10
-    if local_per_1000 > high:
-        verdict = "higher"
-    elif local_per_1000 < low:
-        verdict = "lower"
-    else:
-        verdict = "within England's rounding"
-    return {"england_per_1000": england_percent * 10, "england_low": low,
-            "england_high": high, "comparison": verdict,
-            "caveat": (f"England's figure is published as {england_percent:g}% (rounded to "
-                       f"{decimals} decimal places), so per 1,000 it lies between {low:g} and "
-                       f"{high:g}.")}
+def compare_rounded(lower: float | None, upper: float | None, comparator: float | None,
+                    half_step: float | None, polarity: str) -> str | None:
+    """Benchmark against a comparator the publisher gave already rounded, known only to
+    within `half_step` either side (England's young-carers rate: 0.5% of pupils rounded to
+    0.1%, so 4.5 to 5.5 per 1,000). 'similar' when that range meets the local interval;
+    otherwise as `compare`. With no half step it is `compare`."""
+    if half_step is None or comparator is None or lower is None or upper is None:
+        return compare(lower, upper, comparator, polarity)
+    if intervals_overlap((lower, upper), (comparator - half_step, comparator + half_step)):
+        return "similar"
+    return compare(lower, upper, comparator, polarity)

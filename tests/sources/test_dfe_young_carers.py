@@ -119,6 +119,8 @@ def test_shipped_figures_give_the_acceptance_table():
     assert round(rate.value, 2) == 0.44
     assert rate.lower_ci < rate.value < rate.upper_ci  # Wilson interval
     assert rate.england_value == 5.0 and rate.england_comparison == "worse"
+    # England's rate is ten times a percentage rounded to 0.1%: the comparison says so
+    assert "known only to within 0.5 per 1,000 pupils either side of 5" in rate.note
     england = values.loc[("young_carers_identified_per_1000", ENGLAND, "AY2022", "all")]
     assert not england.is_sum_of_districts and england.value == 5.0
     y2025 = values.loc[("young_carers_identified_per_1000", ROTHERHAM, "AY2024", "all")]

@@ -121,13 +121,17 @@ def test_byars_honours_z_below_10():
     assert hi == pytest.approx(9.233413476451585, rel=1e-6)
 
 
-@pytest.mark.parametrize(("england_percent", "local", "expected"), [
-    (0.5, 0.438, "lower"), (0.5, 4.6, "within England's rounding"),
-    (0.5, 5.6, "higher"), (0.6, 5.5, "within England's rounding"),
+@pytest.mark.parametrize(("lower", "upper", "expected"), [
+    # England 0.5% of pupils, rounded to 0.1%: 5.0 per 1,000, known only as 4.5 to 5.5
+    (0.26, 0.68, "lower"),      # Rotherham 2023: 20 of 45,627 (Wilson 95% limits)
+    (4.0, 4.6, "similar"),      # below 5.0 but inside England's rounding
+    (5.4, 6.0, "similar"),
+    (5.6, 6.2, "higher"),
 ])
-def test_young_carers_england_comparison_states_rounding(england_percent, local, expected):
-    out = stats.young_carers_england_comparison(local, england_percent, decimals=1)
-    assert out["comparison"] == expected
-    assert out["england_low"] == pytest.approx(england_percent * 10 - 0.5)
-    assert out["england_high"] == pytest.approx(england_percent * 10 + 0.5)
-    assert "rounded to 1 decimal places" in str(out["caveat"])
+def test_compare_rounded_allows_for_the_comparators_rounding(lower, upper, expected):
+    assert stats.compare_rounded(lower, upper, 5.0, 0.5, "no_judgement") == expected
+
+
+def test_compare_rounded_without_a_half_step_is_compare():
+    assert stats.compare_rounded(4.0, 4.6, 5.0, None, "no_judgement") == "lower"
+    assert stats.compare_rounded(None, None, 5.0, 0.5, "no_judgement") is None
