@@ -305,6 +305,10 @@ def render_facts(con: duckdb.DuckDBPyConnection, edition: str, flagged: set[str]
 def _comparison_sentence(r: Any, places: int) -> str:
     england = r.england_value if r.england_value is not None \
         and not pd.isna(r.england_value) else None
+    median = getattr(r, "council_median", None)
+    if england is None and median is not None and not pd.isna(median):
+        return (f"The median of all councils was {fmt(float(median), str(r.unit), places)} "
+                "(England's own figure is not published for this measure).")
     if england is None or r.value_type == "count":
         return "No comparison with England is published for this figure."
     _, words = significance(r.england_comparison, getattr(r, "england_comparison_998", None))
