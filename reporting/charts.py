@@ -23,6 +23,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from reporting.figure_cache import cached_chart, code_digest, digest
 from reporting.illustrative import illustrative_indicators
 from sources.periods import period_of
 from warehouse.stats import Z95, Z998, number_or_none
@@ -57,10 +58,13 @@ ILLUSTRATIVE_LABEL = "ILLUSTRATIVE DATA: invented example returns, not council r
 PNG_METADATA = {"Software": None}
 
 
-def write_charts(con: duckdb.DuckDBPyConnection, out_dir: Path) -> list[dict[str, Any]]:
+def write_charts(con: duckdb.DuckDBPyConnection, out_dir: Path,
+                 cache_dir: Path | None = None) -> list[dict[str, Any]]:
     """Write every chart the edition's data supports into out_dir; one dict per chart with
-    `path` (PNG), `title`, `alt` (short), `table` (the figures drawn), `indicators` and
-    `illustrative`. Charts whose indicators are absent are left out, never drawn empty."""
+    `path` (PNG), `title`, `alt` (short), `table` (the figures drawn, as records),
+    `indicators` and `illustrative`. Charts whose indicators are absent are left out, never
+    drawn empty. With `cache_dir`, a chart whose data, illustrative flags and code are
+    unchanged is reused from there (reporting/figure_cache.py), byte for byte the same."""
     out_dir.mkdir(parents=True, exist_ok=True)
     tables = {r[0] for r in con.execute(
         "select table_name from information_schema.tables").fetchall()}
@@ -68,12 +72,31 @@ def write_charts(con: duckdb.DuckDBPyConnection, out_dir: Path) -> list[dict[str
         return []
     values = con.execute("select * from indicator_values where breakdown = 'all'").df()
     flagged = illustrative_indicators(con)
+    key = digest(values, sorted(flagged), code_digest(write_charts)) \
+        if cache_dir is not None else ""
     charts = []
     for make in (_spine, _trends, _compare_areas, _districts, _funnel):
-        chart = make(values, out_dir, flagged)
-        if chart is not None:
-            charts.append(chart)
+        found = cached_chart(cache_dir, make.__name__.strip("_"), key,
+                             lambda make=make: _drawn(make(values, out_dir, flagged)))
+        if found is not None:
+            png, chart = found
+            path = out_dir / chart["path"]
+            if not path.is_file():
+                path.write_bytes(png)
+            charts.append({**chart, "path": path})
     return charts
+
+
+def _drawn(chart: dict[str, Any] | None) -> tuple[bytes, dict[str, Any]] | None:
+    """A chart just drawn, as (png, its dict with the file name in place of the path and
+    its data table as records, so the cache can keep it as JSON)."""
+    if chart is None:
+        return None
+    table = chart.get("table")
+    records = table.astype(object).where(table.notna(), None).to_dict("records") \
+        if isinstance(table, pd.DataFrame) else table
+    return chart["path"].read_bytes(), {**chart, "path": chart["path"].name,
+                                        "table": records}
 
 
 def _pyplot() -> Any:

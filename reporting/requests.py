@@ -22,6 +22,7 @@ import pandas as pd
 from reporting import spreadsheet
 from reporting.disclosure import SUPPRESSED, suppress
 from reporting.editions import LATEST, PUBLISHED_DB, file_sha256
+from sources.safe_text import neutralise_frame
 
 SYMBOLS = {
     "[c]": "confidential: a count of people from 1 to 4, or a figure from which one could be "
@@ -285,7 +286,7 @@ def _csv(result: Answer) -> bytes:
     notes = result.notes.rename(columns={"title": "indicator"}).drop(columns=["indicator"])
     table = result.figures.merge(notes, on="indicator_id", how="left")
     out = io.StringIO()
-    table.to_csv(out, index=False, lineterminator="\n")
+    neutralise_frame(table).to_csv(out, index=False, lineterminator="\n")
     for name, value in _about(result):
         out.write(f"# {name}: {value}\n")
     for symbol, meaning in result.symbols.items():

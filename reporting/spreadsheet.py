@@ -24,6 +24,8 @@ from typing import Any
 
 import pandas as pd
 
+from sources.safe_text import XLSX_OPTIONS, neutralise, neutralise_frame
+
 # Column widths in characters: a long text column wraps at WIDE, any other at NARROW; an
 # identifier column (never wrapped mid-word) is as wide as its longest value, up to KEY.
 WIDE, NARROW, KEY, MINIMUM = 36, 20, 44, 11
@@ -143,6 +145,9 @@ def write(path: Path, cover: Cover, tables: list[Table], notes: pd.DataFrame,
         raise SpreadsheetError(f"two tables share a sheet name: {names}")
     for table in tables:
         _check(table)
+        # text a spreadsheet would run as a formula gets a leading apostrophe (OWASP)
+        table.frame = neutralise_frame(table.frame)
+        table.title = neutralise(table.title)
     sheets: dict[str, Any] = {}
     for index, table in enumerate(tables):
         columns = list(table.frame.columns)
@@ -178,7 +183,7 @@ def write(path: Path, cover: Cover, tables: list[Table], notes: pd.DataFrame,
             contentsheet_options={"title": "Contents",
                                   "column_names": ["Sheet name", "What the table holds"]},
             auto_width=False, gridlines="hide_all", theme=theme,
-            workbook_options={"strings_to_numbers": False, "strings_to_urls": False})
+            workbook_options=dict(XLSX_OPTIONS))
     book.set_properties({"title": cover.title, **(properties or {})})
     _layout(book, tables, sheets, cover_text)
     _dates(book, cover, cover_text)

@@ -31,6 +31,7 @@ from reporting.illustrative import BANNER, illustrative_indicators
 from reporting.requests import SYMBOLS, RequestError, open_published
 from reporting.targets import Target
 from sources.periods import financial_year, period_of
+from sources.safe_text import neutralise, neutralise_frame
 from warehouse.catalogue import Catalogue
 
 # The contact the 2026-31 strategy itself gives ("To get involved or find out more").
@@ -121,7 +122,7 @@ def _cells(frame: pd.DataFrame, columns: list[str]) -> list[list[Any]]:
                 value = _symbol_for(column, record)
             elif isinstance(value, float) and value.is_integer() and column in COUNT_COLUMNS:
                 value = int(value)
-            out.append(value)
+            out.append(neutralise(value))
         rows.append(out)
     return rows
 
@@ -506,7 +507,7 @@ def write(report: Report, out: Path, charts: list[dict[str, str]] | None = None,
     written: list[Path] = [book_path]
     for table in [spreadsheet.Table(sheet="Notes", title="", frame=report.notes), *tables]:
         csv_path = out / f"{_safe_file_name(table.sheet)}.csv"
-        table.frame.to_csv(csv_path, index=False, lineterminator="\n")
+        neutralise_frame(table.frame).to_csv(csv_path, index=False, lineterminator="\n")
         written.append(csv_path)
     written += [p for p in (extra_files or []) if p not in written]
     manifest = {
