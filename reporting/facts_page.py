@@ -17,6 +17,7 @@ import pandas as pd
 from reporting import claims as claims_module
 from reporting.charts import write_charts
 from reporting.requests import SYMBOLS
+from sources.safe_text import neutralise_frame
 
 FACT_COLUMNS = ["claim_id", "document", "fact", "published_figure", "our_figure", "our_value",
                 "unit", "indicator_id", "area_code", "period_id", "period_label", "definition",
@@ -58,8 +59,8 @@ def write_facts(con: duckdb.DuckDBPyConnection, out_dir: Path,
     sources = chart_sources(con, charts or [])
     paths[0].write_text(render_html(facts, reconciliation, charts or [], edition, sources),
                         encoding="utf-8")
-    facts.to_csv(paths[1], index=False, lineterminator="\n")
-    reconciliation.to_csv(paths[2], index=False, lineterminator="\n")
+    neutralise_frame(facts).to_csv(paths[1], index=False, lineterminator="\n")
+    neutralise_frame(reconciliation).to_csv(paths[2], index=False, lineterminator="\n")
     return paths
 
 

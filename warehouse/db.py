@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -154,16 +154,24 @@ def table_exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
     return bool(found)
 
 
+MASKED = "[masked]"
+
+
 def preview_markdown(con: duckdb.DuckDBPyConnection, table: str, limit: int = 5,
-                     where: str = "true", params: list[Any] | None = None) -> str:
+                     where: str = "true", params: list[Any] | None = None,
+                     masked: Sequence[str] = ()) -> str:
     """A few rows as a Markdown table, for the Dagster UI (`where` is SQL from our own code,
-    its values passed as `params`)."""
+    its values passed as `params`). Values of `masked` columns (personal) are never shown:
+    they would stay in run storage."""
     result = con.execute(f"select * from {quote_identifier(table)} where {where} limit ?",
                          [*(params or []), int(limit)])
     columns = [d[0] for d in result.description if not d[0].startswith("_")]
     keep = [i for i, d in enumerate(result.description) if not d[0].startswith("_")]
+    hide = {i for i, d in enumerate(result.description) if d[0] in set(masked)}
     rows = result.fetchall()
     lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
     for row in rows:
-        lines.append("| " + " | ".join("" if row[i] is None else str(row[i]) for i in keep) + " |")
+        lines.append("| " + " | ".join(
+            "" if row[i] is None else MASKED if i in hide else str(row[i]).replace("|", "\\|")
+            for i in keep) + " |")
     return "\n".join(lines)
