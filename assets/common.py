@@ -20,6 +20,7 @@ from sources.returns.contract import get as get_return
 from sources.returns.read import read_return
 from warehouse import db
 from warehouse import returns as returns_db
+from warehouse.audit_log import AuditLog, record_loads
 
 
 def materialized(con: duckdb.DuckDBPyConnection, table: str, masked: Sequence[str] = (),
@@ -133,11 +134,15 @@ def return_assets(kind: str, group: str, staging_deps: Sequence[str] = ()
               deps=[f"raw_{kind}", *staging_deps],
               description=f"{spec.title}, typed and checked: rows that break a rule go to "
                           "audit.quarantine; corrected files replace earlier ones.")
-    def _stg(carers: CarersResource) -> dg.MaterializeResult:
+    def _stg(context, carers: CarersResource) -> dg.MaterializeResult:
         now = datetime.now(UTC).replace(tzinfo=None)
+        # The audit history beside the editions: replayed before supersession is decided,
+        # appended with this refresh's first sights, loads and quarantine.
+        log = AuditLog(carers.publish_root)
         with carers.connect() as con:
-            files = returns_db.current_files(con, kind, now)
+            files = returns_db.current_files(con, kind, now, log)
             counts = returns_db.build_staging(con, spec, files, now.date())
+            record_loads(con, log, kind, counts.files, now, context.run_id)
             return materialized(
                 con, returns_db.staging_table(spec), masked=spec.personal_columns,
                 rows_in=counts.rows_in, rows_loaded=counts.rows_loaded,

@@ -72,7 +72,8 @@ class CarersResource(dg.ConfigurableResource):
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         """Every run that uses the warehouse holds the writer lock for its whole length, however
         it was launched (re-entrant: `carers refresh` already holds it). A damaged warehouse
-        file is moved aside here, so the run rebuilds it from the raw inputs."""
+        file is moved aside here, so the run rebuilds it from the raw inputs; a file held open by
+        another program stops the run with a message naming that program."""
         try:
             lock.acquire(self.warehouse_path, wait=False)
         except lock.BusyError as busy:
@@ -81,6 +82,9 @@ class CarersResource(dg.ConfigurableResource):
             lock.acquire(self.warehouse_path, wait=True)
         try:
             message = health.ensure_sound(self.warehouse_path)
+            # An analyst's DuckDB session (even read-only) would make the first write fail
+            # with a raw lock error: stop now, naming the process.
+            health.ensure_writable(self.warehouse_path)
         except BaseException:
             lock.release(self.warehouse_path)
             raise

@@ -26,6 +26,7 @@ from sources.returns.contract import NOT_RECORDED, Return
 from sources.returns.read import TOTAL_ROW, ReadReturn
 from sources.returns.values import parse, reference_problem
 from warehouse import db
+from warehouse.audit_log import AuditLog, record_first_seen, replay_history
 
 LINEAGE_COLUMNS = ("_source_file", "_source_sha256", "_source_row", "_loaded_at")
 # Problems the reader found in a row (a hidden row, a cell that is not valid text): JSON list
@@ -362,6 +363,9 @@ class StagingCounts:
     rows_quarantined: int
     rows_superseded: int
     skipped_rules: list[str] = field(default_factory=list)
+    # Per file content: {"sha256", "covers": [{"organisation", "financial_year",
+    # "superseded_by"}]}: what it covers and, where it lost, the file that replaced it.
+    files: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -539,6 +543,22 @@ def _build(con: duckdb.DuckDBPyConnection, spec: Return, today: date) -> Staging
                now()::timestamp as loaded_at, 'loaded' as status
         from {final} group by _source_file, _source_sha256
     """, {"kind": kind})
+    covers = con.execute("""
+        with pairs as (
+            select distinct _source_sha256, _source_file, source_org, _fy, _superseded
+            from _ranked where _fy is not null
+        ),
+        winners as (select distinct source_org, _fy, _source_sha256 as winner
+                    from pairs where not _superseded)
+        select p._source_sha256, p.source_org, p._fy,
+               case when p._superseded then w.winner end
+        from pairs as p left join winners as w using (source_org, _fy)
+        order by 1, 2, 3
+    """).fetchall()
+    by_file: dict[str, list[dict[str, Any]]] = {}
+    for sha, org, fy, winner in covers:
+        by_file.setdefault(sha, []).append(
+            {"organisation": org, "financial_year": fy, "superseded_by": winner})
     totals = con.execute(f"""
         select count(*),
                count(*) filter (where not _superseded and len(problems) = 0),
@@ -548,7 +568,8 @@ def _build(con: duckdb.DuckDBPyConnection, spec: Return, today: date) -> Staging
     """).fetchall()[0]
     for temp in ("_validated", "_ranked", "_keyed"):
         con.execute(f"drop table if exists {temp}")
-    return StagingCounts(*(int(x) for x in totals), skipped_rules=skipped_rules)
+    return StagingCounts(*(int(x) for x in totals), skipped_rules=skipped_rules,
+                         files=[{"sha256": sha, "covers": c} for sha, c in by_file.items()])
 
 
 def check_return(read: ReadReturn, today: date) -> tuple[list[Problem], StagingCounts]:
@@ -635,9 +656,15 @@ def landing_returns(con: duckdb.DuckDBPyConnection, kind: str) -> list[tuple[str
         [kind]).fetchall()]
 
 
-def current_files(con: duckdb.DuckDBPyConnection, kind: str, seen_at: datetime
-                  ) -> list[dict[str, Any]]:
-    """The kind's landing files with when each content was first seen (recorded now if new)."""
+def current_files(con: duckdb.DuckDBPyConnection, kind: str, seen_at: datetime,
+                  log: AuditLog | None = None) -> list[dict[str, Any]]:
+    """The kind's landing files with when each content was first seen (recorded now if new).
+
+    With the audit `log` (warehouse/audit_log.py) the first sights it holds are replayed first
+    (a rebuilt warehouse has lost them), and new first sights are appended to it, so which file
+    supersedes which never depends on whether the warehouse was rebuilt."""
+    if log is not None:
+        replay_history(con, log, kind)
     con.execute("""
         insert into audit.file_history
         select l.kind, l.source_file, l.source_sha256, $seen_at
@@ -654,4 +681,6 @@ def current_files(con: duckdb.DuckDBPyConnection, kind: str, seen_at: datetime
         where l.kind = ? and l.is_return and l.duplicate_of is null
         group by all order by all
     """, [kind]).fetchall()
+    if log is not None:
+        record_first_seen(con, log, kind)
     return [{"file": f, "sha256": s, "first_seen": t} for f, s, t in rows]
