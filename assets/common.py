@@ -8,11 +8,13 @@ from pathlib import Path
 
 import dagster as dg
 import duckdb
+import pyarrow as pa
 
 from assets.checks import to_check_result
 from assets.resources import CarersResource
 from expectations.core import Suite, run_suite
 from expectations.returns import contract_suite
+from sources.cache import cached_read
 from sources.errors import SourceError, fail
 from sources.files import SourceFile, sha256_of
 from sources.registry import national_files, source_kind
@@ -54,8 +56,15 @@ def national_raw_asset(name: str, kind: str, group: str, description: str
             raise fail(carers.landing_dir, f"expected exactly one {kind} file, found {names}",
                        "Keep one edition of a national table in the landing folder (the newest); "
                        "move the others out.")
-        frame = reader(files[0])
-        frame["_loaded_at"] = datetime.now(UTC).replace(tzinfo=None)
+        # Static national files are parsed once and kept by sha256 (sources/cache.py).
+        frame = cached_read(reader, files[0], carers.cache_dir)
+        loaded_at = datetime.now(UTC).replace(tzinfo=None)
+        if isinstance(frame, pa.Table):  # from the cache: stays in Arrow
+            frame = frame.append_column(
+                pa.field("_loaded_at", pa.timestamp("us")),
+                pa.array([loaded_at] * frame.num_rows, pa.timestamp("us")))
+        else:
+            frame["_loaded_at"] = loaded_at
         with carers.connect() as con:
             table = db.table_for(name)
             db.replace_table(con, table, frame)

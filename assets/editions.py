@@ -50,8 +50,8 @@ def _publish(context: dg.AssetExecutionContext, carers: CarersResource) -> dg.Ma
     with carers.connect() as con:
         tables = published_tables(con, catalogue)
         inputs = raw_inputs(con)
-        rejected = rejected_files(con)
         landing = landing_files_read(con, carers.landing_dir)
+        rejected = rejected_files(con)
     read = what_was_read(carers.landing_dir, landing, carers.publish_root)
     manifest = {
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -64,7 +64,7 @@ def _publish(context: dg.AssetExecutionContext, carers: CarersResource) -> dg.Ma
         "read": read,
     }
     edition = new_edition_id(context.run_id)
-    extra_tables, extra_files = published_outputs(tables)
+    extra_tables, extra_files = published_outputs(tables, carers.cache_dir / "charts")
     tables = {**tables, **extra_tables}
     forced = context.run.tags.get(FORCE_TAG, "").lower() == "true"
     same = None if forced else unchanged_since(carers.publish_root, read, tables)
@@ -76,7 +76,8 @@ def _publish(context: dg.AssetExecutionContext, carers: CarersResource) -> dg.Ma
         return dg.MaterializeResult(metadata={
             "edition": same, "published": False, "message": message,
             "path": dg.MetadataValue.path(str(carers.publish_root / same))})
-    extra_files = {**(extra_files or {}), **edition_files(tables, edition)}
+    extra_files = {**(extra_files or {}),
+                   **edition_files(tables, edition, carers.cache_dir / "charts")}
     path = publish_edition(carers.publish_root, edition, tables, manifest,
                            extra_files=extra_files or None)
     return dg.MaterializeResult(metadata={

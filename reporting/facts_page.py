@@ -64,16 +64,17 @@ def write_facts(con: duckdb.DuckDBPyConnection, out_dir: Path,
     return paths
 
 
-def write_page(con: duckdb.DuckDBPyConnection, out_dir: Path, edition: str | None = None
-               ) -> tuple[list[dict], list[Path]]:
-    """Draw the charts and write the page with them into out_dir: (charts, every file)."""
-
-    charts = write_charts(con, out_dir)
+def write_page(con: duckdb.DuckDBPyConnection, out_dir: Path, edition: str | None = None,
+               cache_dir: Path | None = None) -> tuple[list[dict], list[Path]]:
+    """Draw the charts (or reuse unchanged ones from `cache_dir`) and write the page with them
+    into out_dir: (charts, every file)."""
+    charts = write_charts(con, out_dir, cache_dir)
     paths = write_facts(con, out_dir, charts, edition=edition)
     return charts, [*paths, *(Path(c["path"]) for c in charts)]
 
 
-def edition_files(tables: dict[str, pd.DataFrame], edition: str) -> dict[str, bytes]:
+def edition_files(tables: dict[str, pd.DataFrame], edition: str,
+                  cache_dir: Path | None = None) -> dict[str, bytes]:
     """The page, its CSVs and its charts for an edition being published, as {file: bytes},
     computed from the edition's own tables (the same rows its published.duckdb will hold)."""
     import tempfile
@@ -83,7 +84,7 @@ def edition_files(tables: dict[str, pd.DataFrame], edition: str) -> dict[str, by
         for name, frame in tables.items():
             con.register(name, frame)
         with tempfile.TemporaryDirectory(prefix="carers-facts-") as folder:
-            _, paths = write_page(con, Path(folder), edition)
+            _, paths = write_page(con, Path(folder), edition, cache_dir)
             return {p.name: p.read_bytes() for p in paths}
     finally:
         con.close()
