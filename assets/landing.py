@@ -8,14 +8,15 @@ from warehouse import db
 from warehouse.returns import record_landing, record_rejected, rejected_files, start_run
 
 
-@dg.asset(group_name="returns", kinds={"duckdb"})
+@dg.asset(group_name="returns", kinds={"duckdb"},
+          metadata={"dagster/table_name": "audit.landing_files"})
 def audit_landing_files(carers: CarersResource) -> dg.MaterializeResult:
     """Every file in the landing folder, its sha256 and what it is; a file no reader
     recognises is recorded as rejected with why, and the other files still load."""
     files = inventory(carers.landing_dir)
     with carers.connect() as con:
         start_run(con)
-        record_landing(con, [f for f in files if f.problem is None])
+        record_landing(con, files)  # refused files too: listed, and part of what was read
         for f in files:
             if f.problem is not None:
                 record_rejected(con, f.kind, f.path.name, f.sha256, f.problem)

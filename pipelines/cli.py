@@ -30,12 +30,14 @@ examples:
   carers request -i "young carers" --period latest
   carers <command> --help                 each command's options and examples
 """
+WORKSPACE = "workspace.yaml"
 
 
 def cmd_ui(args: argparse.Namespace) -> int:
     absolute_settings(args)
     use_project_instance()
-    command = [sys.executable, "-m", "dagster", "dev", "-m", "pipelines.definitions",
+    # workspace.yaml names the code location carers_outcomes, as pyproject.toml does.
+    command = [sys.executable, "-m", "dagster", "dev", "-w", str(PROJECT_ROOT / WORKSPACE),
                "-h", args.host, "-p", str(args.port)]
     print(f"Dagster UI on http://{args.host}:{args.port} (instance: {PROJECT_ROOT}/dagster.yaml)")
     return subprocess.call(command)

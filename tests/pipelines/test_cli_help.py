@@ -11,7 +11,8 @@ import pytest
 
 from pipelines.cli import build_parser, main
 
-COMMANDS = ("check", "editions", "facts", "publish", "refresh", "request", "template", "ui")
+COMMANDS = ("check", "docs", "editions", "facts", "publish", "refresh", "request", "template",
+            "ui")
 # Commands that read only the publish folder: --warehouse and --landing would do nothing.
 # (`editions --prune` locks the warehouse, so editions keeps --warehouse, not --landing.)
 PUBLISH_ONLY = ("facts", "request")
