@@ -42,18 +42,18 @@ def cells(rows: list[list[str]], *columns: int) -> list[tuple[str, ...]]:
 
 
 # Columns of a Markdown table without comparators: 0 area, 1 period, 2 breakdown, 3 value,
-# 4 unit, 5 lower, 6 upper, 7 numerator, 8 denominator, 9 symbol, 10 refs.
+# 4 unit, 5-6 95% limits, 7-8 99.8% limits, 9 numerator, 10 denominator, 11 symbol, 12 refs.
 def check_1(out: str, folder) -> None:
     rows = table(out, "young_carers_identified")
     assert cells(rows, 0, 1, 3) == [
         ("Rotherham", "2022/23", "20"), ("Rotherham", "2024/25", "82"),
         ("England", "2022/23", "38983"), ("England", "2023/24", "53976")]
-    assert all(re.fullmatch(r"S\d+ N\d+", r[10]) for r in rows)  # each row cites source, note
+    assert all(re.fullmatch(r"S\d+ N\d+", r[12]) for r in rows)  # each row cites source, note
 
 
 def check_2(out: str, folder) -> None:
     share = table(out, "young_carers_referrals_from_schools_pct")
-    assert cells(share, 1, 3, 7, 8) == [
+    assert cells(share, 1, 3, 9, 10) == [
         ("2023", "34.21", "13", "38"), ("2024", "45.65", "21", "46"),
         ("2025", "30.19", "16", "53")]
     counts = table(out, "young_carers_referrals")
@@ -75,16 +75,16 @@ def check_3(out: str, folder) -> None:
 
 def check_4(out: str, folder) -> None:
     assert "Period '2024' read as: financial year 2024/25 (April 2024 to March 2025)." in out
-    assert cells(table(out, "carer_assessments_completed"), 1, 3, 7, 8) == [
+    assert cells(table(out, "carer_assessments_completed"), 1, 3, 9, 10) == [
         ("2024/25", "63", "63", "[z]")]
-    assert cells(table(out, "carer_assessment_wait_days_median"), 3, 7, 8) == [
+    assert cells(table(out, "carer_assessment_wait_days_median"), 3, 9, 10) == [
         ("15.5", "[z]", "60")]
     assert cells(table(out, "carer_assessment_wait_days_p90"), 3) == [("46.1",)]
-    assert cells(table(out, "carer_assessments_waiting_at_period_end"), 3, 9) == [("[c]", "[c]")]
+    assert cells(table(out, "carer_assessments_waiting_at_period_end"), 3, 11) == [("[c]", "[c]")]
 
 
 def check_5(out: str, folder) -> None:
-    assert cells(table(out, "young_carers_referral_to_assessment_days"), 1, 3, 7) == [
+    assert cells(table(out, "young_carers_referral_to_assessment_days"), 1, 3, 9) == [
         ("2023", "28", "[z]"), ("2024", "27", "[z]"), ("2025", "22", "[z]")]
 
 
@@ -116,18 +116,18 @@ def check_7(out: str, folder) -> None:
 def check_8(out: str, folder) -> None:
     assert cells(table(out, "newsletter_subscribers"), 3) == [("132",)]
     assert cells(table(out, "newsletter_editions"), 3) == [("6",)]
-    assert cells(table(out, "newsletter_open_rate"), 3, 7, 8) == [("55.99", "313", "559")]
+    assert cells(table(out, "newsletter_open_rate"), 3, 9, 10) == [("55.99", "313", "559")]
     assert cells(table(out, "web_users_monthly_mean"), 3) == [("375",)]
     assert cells(table(out, "web_page_views_monthly_mean"), 3) == [("890",)]
 
 
 def check_9(out: str, folder) -> None:
-    # With --compare england: ... 7 numerator, 8 denominator, 9 england_value, 10 compared.
+    # With --compare england: ... 9 numerator, 10 denominator, 11 england_value, 12 compared.
     rows = table(out, "census_unpaid_care_pct")
     assert [r[0] for r in rows] == ["Yorkshire and The Humber", "England", "Barnsley",
                                     "Doncaster", "Rotherham", "Sheffield"]
     rotherham = next(r for r in rows if r[0] == "Rotherham")
-    assert (rotherham[3], rotherham[7], rotherham[8], rotherham[9], rotherham[10]) == (
+    assert (rotherham[3], rotherham[9], rotherham[10], rotherham[11], rotherham[12]) == (
         "10.48", "26313", "251162", "8.76", "higher")  # TS039: 10971 + 6030 + 9312 carers
 
 
