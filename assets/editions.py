@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 import dagster as dg
 
 from assets.resources import CarersResource
-from reporting.editions import new_edition_id, publish_edition
-from reporting.tables import published_tables, raw_inputs
+from reporting.editions import earlier_values, new_edition_id, publish_edition
+from reporting.tables import protected_tables, raw_inputs
 
 
 def _check_results(context: dg.AssetExecutionContext) -> list[dict]:
@@ -40,14 +40,18 @@ def published_edition_asset(upstream: Sequence[dg.AssetKey]) -> dg.AssetsDefinit
 def _publish(context: dg.AssetExecutionContext, carers: CarersResource) -> dg.MaterializeResult:
     catalogue = carers.catalogue()
     with carers.connect() as con:
-        tables = published_tables(con, catalogue)
+        # Raises DisclosureError (nothing published) when the interval audit fails.
+        tables, disclosure = protected_tables(con, catalogue,
+                                              earlier_values(carers.publish_root))
         inputs = raw_inputs(con)
     manifest = {
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "run_id": context.run_id,
-        "warehouse": str(carers.warehouse_path),
+        # The file name only: no absolute machine path in a published file.
+        "warehouse": carers.warehouse_path.name,
         "inputs": inputs,
         "checks": _check_results(context),
+        "disclosure": disclosure,
     }
     edition = new_edition_id(context.run_id)
     from reporting.small_areas import published_outputs  # issue 9: LSOA table and chart
@@ -59,6 +63,7 @@ def _publish(context: dg.AssetExecutionContext, carers: CarersResource) -> dg.Ma
                            extra_files=extra_files or None)
     return dg.MaterializeResult(metadata={
         "edition": edition,
+        "disclosure_audit": dg.MetadataValue.json(disclosure),
         "path": dg.MetadataValue.path(str(path)),
         "tables": dg.MetadataValue.json({name: len(t) for name, t in tables.items()}),
     })

@@ -20,7 +20,7 @@ import duckdb
 import pandas as pd
 
 from reporting.disclosure import SUPPRESSED, suppress
-from reporting.editions import LATEST, PUBLISHED_DB
+from reporting.editions import LATEST, PUBLISHED_DB, BoundaryError, edition_folder
 
 SYMBOLS = {
     "[c]": "confidential: a count of people from 1 to 4, or a figure from which one could be "
@@ -64,8 +64,12 @@ class Answer:
 
 
 def open_published(publish_root: Path, edition: str = LATEST) -> tuple[Path, Path]:
-    """The edition folder and its published DuckDB file, or a clear error."""
-    folder = publish_root / edition
+    """The edition folder and its published DuckDB file, or a clear error. Only an edition
+    directly under the publish folder is read (reporting.editions.edition_folder)."""
+    try:
+        folder = edition_folder(publish_root, edition)
+    except BoundaryError as error:
+        raise RequestError(str(error)) from error
     if not folder.exists():
         if edition == LATEST:
             raise RequestError(
