@@ -247,7 +247,7 @@ def build_model(frame: pd.DataFrame, relations: Sequence[Relation], people: set[
                         v * model.value.get(c, 0.0) for c, v in eq.items() if c != head)
                     eq[rest] = -1.0
                 add(eq, f"{rel.kind} {head}")
-        elif rel.kind == "money":
+        elif rel.kind in ("money", "derived"):
             for i in index.by_indicator.get(rel.indicator or "", []):
                 r = index.rows[i]
                 counts = [(ref.indicator, r["area_code"], r["period_id"], ref.breakdown,
@@ -617,6 +617,7 @@ def protect(values: pd.DataFrame, people: set[str], relations: Sequence[Relation
                 (*c[:4], "c") in model.derived and is_small(model.value.get((*c[:4], "c")))
                 for c in counts):
             rows.add(idx)
+            den_rows.add(idx)
     apply_hidden(out, rows, den_rows)
     return out, Protection(hidden, primary, intervals, model.dropped, carried - primary)
 

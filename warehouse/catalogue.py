@@ -78,7 +78,7 @@ class Indicator:
         return None
 
 
-RELATION_KINDS = ("breakdowns", "same", "sum", "complement", "money", "areas")
+RELATION_KINDS = ("breakdowns", "same", "sum", "complement", "money", "derived", "areas")
 PARTS = {"numerator": "n", "denominator": "d", "value": "v"}
 
 
@@ -106,8 +106,10 @@ class Relation:
                 `period: previous`).
     complement: `whole` - `part` is a count of people too (for example awards = applications -
                 ineligible); every proportion about people has its own complement already.
-    money:      `amount`'s value is a money total behind the counts `refs`: hidden whenever
-                one of them is (an amount divided by a flat rate is a count).
+    money:      `amount`'s value is a money total behind the counts `refs`: its whole row is
+                hidden whenever one of them is (an amount divided by a flat rate is a count).
+    derived:    the same for any figure computed from counts in a way that is not a sum (a
+                denominator that is meetings x members).
     areas:      `indicator`'s rows at `from_level` add up to their parent area's row."""
     kind: str
     file: str
@@ -333,7 +335,7 @@ def parse_relation(raw: dict[str, Any], by_id: dict[str, Indicator]) -> Relation
     elif kind == "complement":
         rel = Relation(kind, file, total=_ref(raw.get("whole"), file, where),
                        refs=(_ref(raw.get("part"), file, where),))
-    elif kind == "money":
+    elif kind in ("money", "derived"):
         rel = Relation(kind, file, indicator=raw.get("amount"),
                        refs=tuple(_ref(r, file, where) for r in raw.get("counts", [])))
     else:  # areas
@@ -343,7 +345,7 @@ def parse_relation(raw: dict[str, Any], by_id: dict[str, Indicator]) -> Relation
         if ind_id not in by_id:
             raise CatalogueError(f"{file}: relation {where} names indicator {ind_id!r}, "
                                  "which the catalogue does not define")
-    if kind != "money":
+    if kind not in ("money", "derived"):
         kinds = {by_id[i].disclosure for i in rel.indicators()}
         if len(kinds) > 1:
             public = sorted(i for i in rel.indicators() if by_id[i].disclosure != "people")
