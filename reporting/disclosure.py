@@ -134,13 +134,22 @@ def _num(x: object) -> float | None:
 
 
 def build_model(frame: pd.DataFrame, relations: Sequence[Relation], people: set[str],
-                value_types: dict[str, str], check: bool = True) -> Model:
+                value_types: dict[str, str], check: bool = True,
+                skip: Iterable[str] = ()) -> Model:
     """The cells and equations of a table's people rows. With `check`, an equation that does
     not hold on the values given is left out and named in `dropped` (a declared relation the
     data does not follow cannot be used exactly by anyone)."""
     model = Model()
+    skip = set(skip)
     rows = frame[frame["indicator_id"].isin(people)]
     index = _Index(rows)
+    # A money total (or other figure computed from counts) need not be about people itself.
+    behind = {r.indicator for r in relations if r.kind in ("money", "derived")}
+    amounts = frame[frame["indicator_id"].isin(behind)]
+    amount_rows: dict[str, list[tuple[int, str, str]]] = defaultdict(list)
+    for i, ind, area, period in zip(amounts.index, amounts["indicator_id"],
+                                    amounts["area_code"], amounts["period_id"], strict=True):
+        amount_rows[ind].append((i, area, period))
     with_den = {r["indicator_id"] for r in index.rows.values()
                 if _num(r.get("denominator")) is not None}
     for i, r in index.rows.items():
@@ -170,7 +179,7 @@ def build_model(frame: pd.DataFrame, relations: Sequence[Relation], people: set[
 
     def add(eq: dict[Cell, float], what: str) -> None:
         eq = {c: v for c, v in eq.items() if v}
-        if len(eq) < 2:
+        if len(eq) < 2 or what in skip:
             return
         if check and not any(c in model.latent for c in eq):
             residual = sum(v * model.value.get(c, 0.0) for c, v in eq.items())
@@ -192,8 +201,9 @@ def build_model(frame: pd.DataFrame, relations: Sequence[Relation], people: set[
                 if len(cells) < 2:
                     continue
                 values = {model.value[c] for c in cells if not math.isnan(model.value[c])}
-                if check and len(values) > 1:
-                    model.dropped.append(f"same {cells}")
+                if (check and len(values) > 1) or f"same {cells}" in skip:
+                    if check:
+                        model.dropped.append(f"same {cells}")
                     continue
                 for c in cells[1:]:
                     _union(model, cells[0], c)
@@ -248,9 +258,8 @@ def build_model(frame: pd.DataFrame, relations: Sequence[Relation], people: set[
                     eq[rest] = -1.0
                 add(eq, f"{rel.kind} {head}")
         elif rel.kind in ("money", "derived"):
-            for i in index.by_indicator.get(rel.indicator or "", []):
-                r = index.rows[i]
-                counts = [(ref.indicator, r["area_code"], r["period_id"], ref.breakdown,
+            for i, area, period in amount_rows.get(rel.indicator or "", []):
+                counts = [(ref.indicator, area, period, ref.breakdown,
                            {"numerator": "n", "denominator": "d"}.get(ref.part, "n"))
                           for ref in rel.refs]
                 model.money.append((i, counts))
@@ -491,9 +500,12 @@ def choose_hidden(model: Model, primary: set[Cell], extra: Iterable[Sequence] = 
     (earlier editions). Returns the hidden cells and their audited intervals."""
     hidden = _close(model, primary)
     cache: dict = {}
+    extra = list(extra)
+    public = public_before(model.value, extra, {model.canon(c) for c in model.value})
     for _ in range(10_000):
         equations, known, unknown = _system(model, hidden, extra)
-        intervals = interval_audit(equations, known, unknown, _audited(model, hidden), cache)
+        intervals = interval_audit(equations, known, unknown,
+                                   _audited(model, hidden) - (public - primary), cache)
         bad = unprotected(intervals)
         if not bad:
             return hidden, intervals
@@ -506,7 +518,8 @@ def choose_hidden(model: Model, primary: set[Cell], extra: Iterable[Sequence] = 
             if group_of.get(cell) in done:
                 continue
             done.add(group_of.get(cell, -1))
-            candidates = _shown_neighbours(model, cell, hidden)
+            candidates = [c for c in _shown_neighbours(model, cell, hidden)
+                          if c not in public] or _shown_neighbours(model, cell, hidden)
             if not candidates:
                 continue
             pick = min(candidates, key=lambda c: (model.value.get(c, 0.0), c))
@@ -536,17 +549,92 @@ def _system(model: Model, hidden: set[Cell], extra: Iterable[Sequence]
         equations.extend({rename[c]: v for c, v in e.items()} for e in eqs)
         known.update({rename[c]: v for c, v in kn.items()})
         unknown |= {rename[c] for c in unk}
-        for c in unk:
-            if c in hidden and c[4] in ("n", "d"):
-                equations.append({c: 1.0, rename[c]: -1.0})
+        equations.extend(edition_links(equations, known, unknown, hidden, model.value, kn,
+                                       unk, rename))
     return equations, known, unknown
 
 
+def edition_links(equations: list[dict[Cell, float]], known: dict[Cell, float],
+                  unknown: set[Cell], hidden: set[Cell], truth: dict[Cell, float],
+                  earlier_known: dict[Cell, float], earlier_unknown: set[Cell],
+                  rename: dict[Cell, Cell]) -> list[dict[Cell, float]]:
+    """What an attacker holding an earlier edition may assume about a cell hidden now: that
+    it is unchanged. Where the earlier edition showed it, the assumption is right exactly
+    when today's true value is the value shown then (a right assumption is what discloses),
+    so the cell is tied to it then. Where it was hidden in both, it is tied to the earlier
+    unknown wherever that fits everything published."""
+    links = []
+    for c in sorted(hidden):
+        if c[4] not in ("n", "d"):
+            continue
+        before = earlier_known.get(c)
+        if before is not None and not math.isnan(before) and math.isclose(
+                before, truth.get(c, math.nan)):
+            links.append({c: 1.0, rename[c]: -1.0})
+    both = [{c: 1.0, rename[c]: -1.0} for c in sorted(earlier_unknown)
+            if c in hidden and c[4] in ("n", "d")]
+    return links + consistent_links([*equations, *links], known, unknown, both)
+
+
+def public_before(truth: dict[Cell, float], extra: Sequence[Sequence], cells: set[Cell]
+                  ) -> set[Cell]:
+    """Cells an earlier edition showed with today's true value: already public, so hiding
+    them now hides nothing (they are neither audited as secrets nor chosen to protect)."""
+    public = set()
+    for _, known, _ in extra:
+        for c in cells:
+            before = known.get(c)
+            if before is not None and not math.isnan(before) and math.isclose(
+                    before, truth.get(c, math.nan)):
+                public.add(c)
+    return public
+
+
+def feasible(equations: Sequence[dict[Cell, float]], known: dict[Cell, float],
+             unknown: set[Cell]) -> bool:
+    """Whether some counts >= 0 satisfy every equation with the known values."""
+    from scipy.optimize import linprog
+
+    eqs = [e for e in equations if any(c in unknown for c in e)]
+    if not eqs:
+        return True
+    order = sorted({c for e in eqs for c in e if c in unknown})
+    pos = {c: k for k, c in enumerate(order)}
+    a_eq = np.zeros((len(eqs), len(order)))
+    b_eq = np.zeros(len(eqs))
+    for row, e in enumerate(eqs):
+        for c, v in e.items():
+            if c in pos:
+                a_eq[row, pos[c]] += v
+            else:
+                b_eq[row] -= v * known.get(c, 0.0)
+    res = linprog(np.zeros(len(order)), A_eq=a_eq, b_eq=b_eq, bounds=(0, None),
+                  method="highs")
+    return res.status != 2
+
+
+def consistent_links(equations: list[dict[Cell, float]], known: dict[Cell, float],
+                     unknown: set[Cell], links: list[dict[Cell, float]]
+                     ) -> list[dict[Cell, float]]:
+    """The links (a cell hidden in two editions taken as unchanged) an attacker can hold
+    together with everything published: all of them if they fit, else as many as fit, added
+    one by one (a revised cell cannot be assumed unchanged)."""
+    if not links or feasible([*equations, *links], known, unknown):
+        return links
+    kept: list[dict[Cell, float]] = []
+    for link in links:
+        if feasible([*equations, *kept, link], known, unknown):
+            kept.append(link)
+    return kept
+
+
 def published_system(frame: pd.DataFrame, relations: Sequence[Relation], people: set[str],
-                     value_types: dict[str, str]) -> tuple[list, dict, set]:
+                     value_types: dict[str, str], skip: Iterable[str] = ()
+                     ) -> tuple[list, dict, set]:
     """A published table's people rows as a system an attacker holds: the equations, the
-    shown counts (known) and the [c] ones (unknown, with derived and unpublished terms)."""
-    model = build_model(frame, relations, people, value_types, check=False)
+    shown counts (known) and the [c] ones (unknown, with derived and unpublished terms).
+    `skip` names relations the true values do not follow (no one can use them exactly)."""
+    model = build_model(frame, relations, people, value_types, check=False, skip=skip)
     unknown = set(model.derived) | set(model.latent)
     known = {}
     for c, v in model.value.items():
@@ -566,9 +654,10 @@ def audit_published(published: pd.DataFrame, truth: pd.DataFrame, people: set[st
     system is rebuilt from the published rows alone (with earlier editions beside it), and
     every [c] cell, and every derived count of people of 1-4 in the true table, is bounded by
     linear programming. Raises DisclosureError when an interval is narrower than PROTECTION."""
-    equations, known, unknown = published_system(published, relations, people, value_types)
+    true_model = build_model(truth, relations, people, value_types)
+    equations, known, unknown = published_system(published, relations, people, value_types,
+                                                 true_model.dropped)
     hidden = {c for c in unknown if c[4] in ("n", "d")}
-    true_model = build_model(truth, relations, people, value_types, check=False)
     sensitive = {c for c in true_model.derived if is_small(true_model.value.get(c))
                  and c in unknown}
     extra = [published_system(e, relations, people, value_types) for e in _distinct(earlier)]
@@ -579,8 +668,13 @@ def audit_published(published: pd.DataFrame, truth: pd.DataFrame, people: set[st
         equations.extend({rename(c): v for c, v in e.items()} for e in eqs)
         known.update({rename(c): v for c, v in kn.items()})
         unknown |= {rename(c) for c in unk}
-        equations.extend({c: 1.0, rename(c): -1.0} for c in unk if c in hidden)
-    intervals = interval_audit(equations, known, unknown, hidden | sensitive)
+        names = {c: rename(c) for c in set(kn) | set(unk) | hidden}
+        equations.extend(edition_links(equations, known, unknown, hidden, true_model.value,
+                                       kn, unk, names))
+    public = public_before(true_model.value, extra, hidden)
+    primary = {c for c in hidden if is_small(true_model.value.get(c))}
+    intervals = interval_audit(equations, known, unknown,
+                               (hidden - (public - primary)) | sensitive)
     bad = unprotected(intervals)
     if bad:
         raise DisclosureError(
