@@ -88,6 +88,7 @@ class Model:
     latent: set[Cell] = field(default_factory=set)              # unpublished terms
     money: list[tuple[int, list[Cell]]] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)            # relations that did not hold
+    unused: list[str] = field(default_factory=list)             # undeclared sums that do not
 
     def canon(self, cell: Cell) -> Cell:
         while cell in self.alias and self.alias[cell] != cell:
@@ -281,6 +282,27 @@ def build_model(frame: pd.DataFrame, relations: Sequence[Relation], people: set[
                             eq[(*KEY_OF(index.rows[j]), "n")] = -1.0
                     add(eq, f"areas of {rel.indicator} {KEY_OF(r)}")
 
+    # Breakdowns that add up to their `all` row are a relation an outsider can see for
+    # themselves, declared or not: used wherever the values follow it.
+    declared = {rel.indicator for rel in relations if rel.kind == "breakdowns"}
+    for (ind, _, _), members in index.by_group.items():
+        if ind in declared or len(members) < 2:
+            continue
+        total = [i for i in members if index.rows[i]["breakdown"] == "all"]
+        parts = [(*KEY_OF(index.rows[i]), "n") for i in members
+                 if index.rows[i]["breakdown"] != "all"]
+        parts = [c for c in parts if c in model.value]
+        if not total or not parts or (*KEY_OF(index.rows[total[0]]), "n") not in model.value:
+            continue
+        eq = {(*KEY_OF(index.rows[total[0]]), "n"): 1.0, **{c: -1.0 for c in parts}}
+        label = f"breakdowns of {ind} {KEY_OF(index.rows[total[0]])}"
+        if label in skip:
+            continue
+        residual = sum(v * model.value[c] for c, v in eq.items())
+        if check and not math.isnan(residual) and abs(residual) > 1e-6:
+            model.unused.append(label)
+            continue
+        model.equations.append(eq)
     # By construction: a proportion's complement (denominator - numerator) is a count of
     # people too, and it bounds the numerator by the denominator.
     for r in index.rows.values():
@@ -644,7 +666,10 @@ def published_system(frame: pd.DataFrame, relations: Sequence[Relation], people:
             unknown.add(model.canon(c))
         else:
             known[model.canon(c)] = v
-    return model.equations, known, unknown
+    # Relations the values of this table do not follow are of no use to anyone.
+    holding = [e for e in model.equations if any(c in unknown for c in e)
+               or abs(sum(v * known.get(c, 0.0) for c, v in e.items())) < 1e-6]
+    return consistent_links([], known, unknown, holding), known, unknown
 
 
 def audit_published(published: pd.DataFrame, truth: pd.DataFrame, people: set[str],
@@ -655,12 +680,14 @@ def audit_published(published: pd.DataFrame, truth: pd.DataFrame, people: set[st
     every [c] cell, and every derived count of people of 1-4 in the true table, is bounded by
     linear programming. Raises DisclosureError when an interval is narrower than PROTECTION."""
     true_model = build_model(truth, relations, people, value_types)
+    skip = [*true_model.dropped, *true_model.unused]
     equations, known, unknown = published_system(published, relations, people, value_types,
-                                                 true_model.dropped)
+                                                 skip)
     hidden = {c for c in unknown if c[4] in ("n", "d")}
     sensitive = {c for c in true_model.derived if is_small(true_model.value.get(c))
                  and c in unknown}
-    extra = [published_system(e, relations, people, value_types) for e in _distinct(earlier)]
+    extra = [published_system(e, relations, people, value_types, skip)
+             for e in _distinct(earlier)]
     equations, known, unknown = list(equations), dict(known), set(unknown)
     for tag, (eqs, kn, unk) in enumerate(extra):
         def rename(c: Cell, tag: int = tag) -> Cell:
@@ -700,7 +727,9 @@ def protect(values: pd.DataFrame, people: set[str], relations: Sequence[Relation
     model = build_model(out, relations, people, value_types)
     primary = _primary(model)
     carried = _carried(model, out, earlier)
-    extra = [published_system(e, relations, people, value_types) for e in _distinct(earlier)]
+    skip = [*model.dropped, *model.unused]
+    extra = [published_system(e, relations, people, value_types, skip)
+             for e in _distinct(earlier)]
     if not primary and not carried and not _audited(model, set()):
         _ranks_among_shown(out, set())
         return out, Protection(set(), set(), {}, model.dropped)
