@@ -886,7 +886,7 @@ def _ranks_among_shown(out: pd.DataFrame, hide: set[int]) -> None:
     scope = out["indicator_id"].isin(touched)
     group = ["indicator_id", "period_id", "breakdown"]
     for rank, of in (("rank", "rank_of"), ("council_rank", "council_rank_of")):
-        if rank not in out.columns:
+        if rank not in out.columns or of not in out.columns:
             continue
         ranked = scope & out[of].notna() & out["value"].notna()
         if not ranked.any() and not (scope & out[rank].notna()).any():
