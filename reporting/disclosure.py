@@ -417,6 +417,9 @@ def interval_audit(equations: Sequence[dict[Cell, float]], known: dict[Cell, flo
             if not eq_ids:
                 result[c] = (0.0, math.inf)
                 continue
+            if len(eq_ids) == 1:  # one equation: the bounds in closed form, no solver
+                result[c] = _one_equation_bounds(a_eq[0], b_eq[0], pos[c])
+                continue
             bounds = []
             for sign in (1.0, -1.0):
                 cost = np.zeros(len(order))
@@ -433,6 +436,20 @@ def interval_audit(equations: Sequence[dict[Cell, float]], known: dict[Cell, flo
         if cache is not None:
             cache[signature] = {c: result[c] for c in targets}
     return result
+
+
+def _one_equation_bounds(row: np.ndarray, rhs: float, j: int) -> tuple[float, float]:
+    """Bounds of x_j >= 0 under one equation row . x = rhs (every x >= 0): x_j = r + sum c_i
+    x_i with r = rhs / a_j and c_i = -a_i / a_j. It can fall to 0 when some c_i < 0 (else it
+    is at least r), and grow without end when some c_i > 0 (else it is at most r)."""
+    a_j = row[j]
+    others = np.delete(row, j)
+    others = others[others != 0]
+    r = rhs / a_j
+    c = -others / a_j
+    lower = 0.0 if (c < 0).any() else max(0.0, r)
+    upper = math.inf if (c > 0).any() else r
+    return lower, upper
 
 
 def narrowest(intervals: dict[Cell, tuple[float, float]]) -> float | str | None:
