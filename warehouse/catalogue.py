@@ -370,8 +370,8 @@ def read_documents(path: Path = CATALOGUE_PATH, extra_dir: Path | None = CATALOG
                 extra = yaml.safe_load(handle) or {}
             unexpected = set(extra) - {"indicators", "relations"}
             if unexpected:
-                raise CatalogueError(f"{part.name}: only `indicators:` and `relations:` belong "
-                                     "here "
+                raise CatalogueError(f"{part.name}: only an `indicators:` list (and a "
+                                     "`relations:` list) belong here "
                                      f"(found {sorted(unexpected)}); commitments and measures "
                                      f"are defined once, in {path.name}")
             indicators.extend({**i, FILE_KEY: f"{extra_dir.name}/{part.name}"}
