@@ -16,6 +16,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from reporting import board, targets
 from reporting.disclosure import (
     SUPPRESSED,
     DisclosureError,
@@ -25,6 +26,7 @@ from reporting.disclosure import (
 )
 from sources.returns.contract import RETURNS
 from warehouse.catalogue import Catalogue
+from warehouse.db import quote_identifier
 from warehouse.indicators import KEY
 
 
@@ -102,7 +104,7 @@ def public_files(con: duckdb.DuckDBPyConnection) -> set[str]:
     files: set[str] = set()
     for table in tables:
         files |= {f for (f,) in con.execute(
-            f'select distinct _source_file from raw."{table}"').fetchall()}
+            f"select distinct _source_file from {quote_identifier('raw.' + table)}").fetchall()}
     return files
 
 
@@ -165,7 +167,6 @@ __all__ = ["DisclosureError", "protected_tables", "published_tables", "raw_input
 def board_tables(published: pd.DataFrame, catalogue: Catalogue) -> dict[str, pd.DataFrame]:
     """The Board's indicator table, the coverage of the strategy and the targets (issue 6),
     built from the disclosure-controlled values so nothing hidden there reappears."""
-    from reporting import board, targets
 
     agreed = targets.load(catalogue)
     return {
@@ -181,8 +182,8 @@ def reconciliation_tables(con: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFr
     names = [r[0] for r in con.execute(
         "select table_name from information_schema.tables where table_schema = 'marts' "
         "and table_name like '%\\_reconciliation' escape '\\' order by table_name").fetchall()]
-    return {name: con.sql(f"select * from marts.{name}").to_arrow_table().to_pandas()
-            for name in names}
+    return {name: con.sql(f"select * from {quote_identifier('marts.' + name)}")
+            .to_arrow_table().to_pandas() for name in names}
 
 
 def raw_inputs(con: duckdb.DuckDBPyConnection) -> list[dict]:
@@ -195,8 +196,8 @@ def raw_inputs(con: duckdb.DuckDBPyConnection) -> list[dict]:
     inputs = []
     for (table,) in tables:
         for file, sha, rows in con.execute(
-                f"select _source_file, _source_sha256, count(*) from raw.{table} "
-                "group by all order by all").fetchall():
+                "select _source_file, _source_sha256, count(*) from "
+                f"{quote_identifier('raw.' + table)} group by all order by all").fetchall():
             entry = {"table": f"raw.{table}", "file": file, "sha256": sha}
             if table not in RETURNS:
                 entry["rows"] = rows

@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from pipelines.settings import setting
+
 EXIT_BAD_REQUEST = 2
 
 
@@ -36,7 +38,8 @@ def register(sub: Any, add_paths: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from pipelines.settings import setting
+    # Imported when the command runs, not at the top: every command module is loaded to build
+    # `carers --help`, and these pull in pandas, DuckDB and matplotlib.
     from reporting import requests as rq
     from reporting.editions import BoundaryError, check_out_path
 

@@ -19,6 +19,8 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import linprog
 
+from warehouse.db import quote_identifier
+
 SUPPRESSED = "[c]"
 ENGLAND = "E92000001"
 KEY = ["indicator_id", "area_code", "period_id", "breakdown"]
@@ -321,7 +323,8 @@ def every_text(folder: Path) -> dict[str, str]:
             try:
                 names = [t for (t,) in con.execute("show tables").fetchall()]
                 texts[str(path.relative_to(folder))] = "\n".join(
-                    con.sql(f'select * from "{n}"').df().to_csv(index=False) for n in names)
+                    con.sql(f"select * from {quote_identifier(n)}").df().to_csv(index=False)
+                    for n in names)
             finally:
                 con.close()
     return texts

@@ -19,6 +19,7 @@ from pipelines.cli import main
 from sources.returns.contract import RETURNS
 from tests.builders import outsider
 from tests.builders.env import isolated_env
+from warehouse.db import quote_identifier
 
 pytestmark = pytest.mark.slow
 ROTHERHAM = "E08000018"
@@ -78,7 +79,8 @@ def _people_files(world) -> set[str]:
         for kind in RETURNS:
             try:
                 files |= {f for (f,) in con.execute(
-                    f'select distinct _source_file from raw."{kind}"').fetchall()}
+                    "select distinct _source_file from "
+                    f"{quote_identifier('raw.' + kind)}").fetchall()}
             except duckdb.CatalogException:
                 continue
         return files
