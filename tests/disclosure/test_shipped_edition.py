@@ -119,7 +119,7 @@ def test_no_row_of_a_return_is_named_anywhere(world):
 
 
 def test_no_absolute_path_of_the_machine_in_a_published_file(world):
-    for folder in (world["first"], world["second"]):
+    for folder in (world["first"], world["second"], world["out"]):
         assert outsider.absolute_paths(outsider.every_text(folder)) == []
 
 
