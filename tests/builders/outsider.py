@@ -352,6 +352,7 @@ def row_references(texts: dict[str, str], people_files: set[str]) -> list[str]:
 
 PEOPLE_PHRASE = re.compile(r"\b\d[\d,]*\s+(people|carers|applicants|young carers|referrals|"
                            r"members|attendees|pupils|beneficiaries|respondents)\b", re.I)
+SUPPRESSION_RULE = re.compile(r"\b1\s*(-|to|and)\s*$", re.I)  # "counts of 1-4 carers"
 THRESHOLD_WORDS = re.compile(r"(under|below|over|above|fewer than|less than|more than|"
                              r"at least)\s*$", re.I)
 
@@ -360,7 +361,8 @@ def counts_of_people_stated(text: str) -> list[str]:
     """'4 applicants', '31 people': a number of people stated in text (a threshold such as
     'under 30 carers' is a rule, not a count)."""
     return [m.group() for m in PEOPLE_PHRASE.finditer(text)
-            if not THRESHOLD_WORDS.search(text[:m.start()])]
+            if not THRESHOLD_WORDS.search(text[:m.start()])
+            and not SUPPRESSION_RULE.search(text[:m.start()])]
 
 
 def absolute_paths(texts: dict[str, str]) -> list[str]:

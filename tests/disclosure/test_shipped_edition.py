@@ -199,9 +199,13 @@ def test_request_outputs_show_c_and_no_rows(world):
     hidden = csv[csv.symbol.fillna("").str.contains("[c]", regex=False)]
     assert not hidden.empty and set(hidden.value) == {"[c]"}
     md = (out / "request.md").read_text()
-    assert "[c]" in md and " rows " not in md
+    assert "[c]" in md
     texts = outsider.every_text(out)
     assert "request.xlsx" in texts and "[c]" in texts["request.xlsx"]
+    # rows are named for the public ASCOF file only, never for a return
+    assert "rows " in md
+    people = _people_files(world)
+    assert outsider.row_references({"request.md": md}, people) == []
 
 
 def test_out_cannot_touch_the_warehouse_or_an_edition(world, capsys):
