@@ -24,6 +24,10 @@ import yaml
 from sources.periods import PREFIX
 from warehouse.db import SQL_DIR
 
+# libyaml's parser where PyYAML was built with it (the same safe types, about 10x faster:
+# the catalogue was 1.5 s of every refresh with the pure-Python parser).
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 CATALOGUE_PATH = Path(__file__).parent / "catalogue.yaml"
 CATALOGUE_DIR = Path(__file__).parent / "catalogue.d"
 
@@ -361,13 +365,13 @@ def read_documents(path: Path = CATALOGUE_PATH, extra_dir: Path | None = CATALOG
                    ) -> dict[str, Any]:
     """The frame file plus every `*.yaml` under `extra_dir`, as one document."""
     with path.open() as handle:
-        document = yaml.safe_load(handle) or {}
+        document = yaml.load(handle, Loader=SAFE_LOADER) or {}
     indicators = [{**i, FILE_KEY: path.name} for i in document.get("indicators") or []]
     relations = [{**r, FILE_KEY: path.name} for r in document.get("relations") or []]
     if extra_dir is not None and extra_dir.is_dir():
         for part in sorted(extra_dir.glob("*.yaml")):
             with part.open() as handle:
-                extra = yaml.safe_load(handle) or {}
+                extra = yaml.load(handle, Loader=SAFE_LOADER) or {}
             unexpected = set(extra) - {"indicators", "relations"}
             if unexpected:
                 raise CatalogueError(f"{part.name}: only an `indicators:` list (and a "
@@ -383,9 +387,9 @@ def read_documents(path: Path = CATALOGUE_PATH, extra_dir: Path | None = CATALOG
     for folder in extra_folders:
         for part in sorted(Path(folder).glob("*.yaml")):
             with part.open() as handle:
-                extra = yaml.safe_load(handle) or {}
-            indicators.extend({**i, FILE_KEY: str(part)} for i in extra.get("indicators") or [])
-            relations.extend({**r, FILE_KEY: str(part)} for r in extra.get("relations") or [])
+                found = yaml.load(handle, Loader=SAFE_LOADER) or {}
+            indicators.extend({**i, FILE_KEY: str(part)} for i in found.get("indicators") or [])
+            relations.extend({**r, FILE_KEY: str(part)} for r in found.get("relations") or [])
     return {**document, "indicators": indicators, "relations": relations}
 
 

@@ -72,6 +72,12 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_BAD_REQUEST
     if out is not None:
         out.write_bytes(content)
+        # Lazily, as the other imports here: reporting pulls in pandas and DuckDB.
+        from reporting.editions import cite
+
+        warning = cite(root, result.edition, out, "request output")
+        if warning:
+            print(warning, file=sys.stderr)
         print(f"Wrote {len(result.figures)} figures from edition {result.edition} to {args.out}",
               file=sys.stderr)
     else:
