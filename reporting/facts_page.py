@@ -435,7 +435,9 @@ def render_method(con: duckdb.DuckDBPyConnection, reconciliation: pd.DataFrame,
     out.append('<h2 id="lineage">Lineage: where each figure comes from</h2>')
     out += _table("Source file, its sha256 and the rows each checked figure is computed from",
                   pd.DataFrame({"Claim": lineage.claim_id, "Source file": lineage.source_file,
-                                "Rows": lineage.source_rows.fillna(""),
+                                "Rows": lineage.source_rows.fillna("").astype(str).replace(
+                                    "", "not published: records about people (kept in the "
+                                    "council's warehouse)"),
                                 "sha256": lineage.source_sha256}), row_header="Claim")
     out += _table("Symbols used in place of a value (Government Analysis Function standard)",
                   pd.DataFrame({"Symbol": list(SYMBOLS), "Meaning": list(SYMBOLS.values())}),

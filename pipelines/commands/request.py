@@ -29,7 +29,9 @@ def register(sub: Any, add_paths: Any) -> None:
     p.add_argument("--compare", default="england,region",
                    help="comparator columns: england, region, both (default) or none")
     p.add_argument("--format", choices=("csv", "xlsx", "md"), default="md")
-    p.add_argument("-o", "--out", help="write to this file (needed for xlsx; default stdout)")
+    p.add_argument("-o", "--out", help="write to this file (needed for xlsx; default stdout); "
+                                        "never inside the warehouse or publish folders")
+    p.add_argument("--force", action="store_true", help="overwrite the --out file if it exists")
     p.add_argument("--edition", default="latest", help="an edition id (default latest)")
     p.add_argument("--list", action="store_true", help="list the published indicators")
     p.set_defaults(func=run)
@@ -39,6 +41,7 @@ def run(args: argparse.Namespace) -> int:
     # Imported when the command runs, not at the top: every command module is loaded to build
     # `carers --help`, and these pull in pandas, DuckDB and matplotlib.
     from reporting import requests as rq
+    from reporting.editions import BoundaryError, check_out_path
 
     root = Path(args.publish).expanduser().resolve() if args.publish \
         else setting("CARERS_PUBLISH")
@@ -48,6 +51,15 @@ def run(args: argparse.Namespace) -> int:
             return 0
         if args.format == "xlsx" and not args.out:
             raise rq.RequestError("XLSX is a binary file: give --out FILE.xlsx.")
+        out = None
+        if args.out:
+            warehouse = Path(args.warehouse).expanduser() if getattr(args, "warehouse", None) \
+                else setting("CARERS_WAREHOUSE")
+            try:
+                out = check_out_path(Path(args.out), warehouse=warehouse, publish_root=root,
+                                     force=args.force)
+            except BoundaryError as error:
+                raise rq.RequestError(str(error)) from error
         compare = [] if args.compare == "none" else \
             [c.strip() for c in args.compare.split(",") if c.strip()]
         request = rq.Request(indicators=args.indicator, areas=args.area or [rq.DEFAULT_AREA],
@@ -58,12 +70,12 @@ def run(args: argparse.Namespace) -> int:
     except rq.RequestError as exc:
         print(f"carers request: {exc}", file=sys.stderr)
         return EXIT_BAD_REQUEST
-    if args.out:
-        Path(args.out).write_bytes(content)
+    if out is not None:
+        out.write_bytes(content)
         # Lazily, as the other imports here: reporting pulls in pandas and DuckDB.
         from reporting.editions import cite
 
-        warning = cite(root, result.edition, Path(args.out).resolve(), "request output")
+        warning = cite(root, result.edition, out, "request output")
         if warning:
             print(warning, file=sys.stderr)
         print(f"Wrote {len(result.figures)} figures from edition {result.edition} to {args.out}",
