@@ -134,6 +134,6 @@ def return_assets(kind: str, group: str, staging_deps: Sequence[str] = ()
                 rows_quarantined=counts.rows_quarantined, rows_superseded=counts.rows_superseded,
                 cross_rules_skipped=dg.MetadataValue.json(counts.skipped_rules),
                 quarantine=dg.MetadataValue.md(db.preview_markdown(
-                    con, "audit.quarantine", 20, where=f"return_kind = '{kind}'")))
+                    con, "audit.quarantine", 20, where="return_kind = ?", params=[kind])))
 
     return [_raw, _stg, gx_check(f"stg_{kind}", contract_suite(spec))]

@@ -8,6 +8,8 @@ import dagster as dg
 
 from assets.resources import CarersResource
 from reporting.editions import new_edition_id, publish_edition
+from reporting.facts_page import edition_files
+from reporting.small_areas import published_outputs
 from reporting.tables import published_tables, raw_inputs
 
 
@@ -50,10 +52,8 @@ def _publish(context: dg.AssetExecutionContext, carers: CarersResource) -> dg.Ma
         "checks": _check_results(context),
     }
     edition = new_edition_id(context.run_id)
-    from reporting.small_areas import published_outputs  # issue 9: LSOA table and chart
     extra_tables, extra_files = published_outputs(tables)
     tables = {**tables, **extra_tables}
-    from reporting.facts_page import edition_files  # issue 6: facts page, its CSVs and charts
     extra_files = {**(extra_files or {}), **edition_files(tables, edition)}
     path = publish_edition(carers.publish_root, edition, tables, manifest,
                            extra_files=extra_files or None)

@@ -9,6 +9,8 @@ from warehouse import catalogue as catalogue_module
 from warehouse import db
 from warehouse.indicators import compute
 
+ROTHERHAM = "E08000018"
+
 # The catalogue is our own code (a YAML file beside the SQL); reading it here gives the
 # indicator assets their upstream dependencies.
 _CATALOGUE = catalogue_module.load()
@@ -39,7 +41,8 @@ def indicator_values(carers: CarersResource):
             "dagster/row_count": len(values),
             "indicators": len(set(values["indicator_id"])),
             "preview": dg.MetadataValue.md(db.preview_markdown(
-                con, "marts.indicator_values", 10, where="area_code = 'E08000018'")),
+                con, "marts.indicator_values", 10, where="area_code = ?",
+                params=[ROTHERHAM])),
         })
         yield dg.MaterializeResult(asset_key="indicator_lineage",
                                    metadata={"dagster/row_count": len(lineage)})

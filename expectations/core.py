@@ -82,7 +82,7 @@ def run_suite(con: duckdb.DuckDBPyConnection, suite: Suite,
 def run_suite_gx(con: duckdb.DuckDBPyConnection, suite: Suite) -> SuiteResult:
     import great_expectations as gx
 
-    frame = con.sql(suite.query).to_arrow_table().to_pandas()
+    frame = con.sql(suite.query, params=dict(suite.params) or None).to_arrow_table().to_pandas()
     context = _context()
     source = context.data_sources.get("frames")
     asset = source.add_dataframe_asset(f"{suite.name}_{id(frame)}")

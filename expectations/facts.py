@@ -32,10 +32,10 @@ census_ts007_matches_ts039 = Suite(
                 f"(usual residents aged 5 and over) within {TS039_BASE_TOLERANCE_PEOPLE} people "
                 f"or {TS039_BASE_TOLERANCE:.1%}, whichever is larger, and every TS039 district "
                 "is in TS007.",
-    query=f"""
+    query="""
         select t.area_code,
                abs((p.residents - p.aged_0_4) - t.persons)
-                   - greatest({TS039_BASE_TOLERANCE_PEOPLE}, {TS039_BASE_TOLERANCE} * t.persons)
+                   - greatest($tolerance_people, $tolerance_share * t.persons)
                    as gap_beyond_tolerance
         from staging.census_unpaid_care as t
         left join raw.census_ts007 as p on p.area_code = t.area_code
@@ -45,4 +45,6 @@ census_ts007_matches_ts039 = Suite(
         x.ExpectColumnValuesToNotBeNull(column="gap_beyond_tolerance"),
         x.ExpectColumnValuesToBeBetween(column="gap_beyond_tolerance", max_value=0),
     ],
+    params=(("tolerance_people", TS039_BASE_TOLERANCE_PEOPLE),
+            ("tolerance_share", TS039_BASE_TOLERANCE)),
 )

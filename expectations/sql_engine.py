@@ -123,7 +123,7 @@ def run_suite_sql(con: duckdb.DuckDBPyConnection, suite: Suite) -> SuiteResult:
         if e.type not in SIMPLE | GROUPED | TABLE or set(e.kwargs) - KNOWN_KWARGS:
             raise UnsupportedExpectation(e.type)
     source = suite.query.strip().rstrip(";")
-    params: dict[str, Any] = {}
+    params: dict[str, Any] = dict(suite.params)
     selects = ["count(*)"]
     simple: dict[int, str] = {}
     for i, e in enumerate(expectations):
@@ -163,8 +163,8 @@ def run_suite_sql(con: duckdb.DuckDBPyConnection, suite: Suite) -> SuiteResult:
             counted = con.execute(
                 f"with _suite as ({source}), g as (select count(*) as n from _suite "
                 f"where {ignore} group by {cols}) "
-                "select coalesce(sum(n) filter (where n > 1), 0), coalesce(sum(n), 0) from g"
-            ).fetchall()[0]
+                "select coalesce(sum(n) filter (where n > 1), 0), coalesce(sum(n), 0) from g",
+                dict(suite.params) or None).fetchall()[0]
             assert counted is not None
             unexpected, nonnull = int(counted[0]), int(counted[1])
             if _success(unexpected, nonnull, k.get("mostly")):
@@ -173,7 +173,8 @@ def run_suite_sql(con: duckdb.DuckDBPyConnection, suite: Suite) -> SuiteResult:
                          f"group by {cols} having count(*) > 1)" if len(columns) > 1 else
                          f"{_q(columns[0])} in (select {_q(columns[0])} from _suite "
                          f"where {ignore} group by 1 having count(*) > 1)")
-            samples = _samples(con, source, condition, {}, columns, suite.row_id)
+            samples = _samples(con, source, condition, dict(suite.params), columns,
+                               suite.row_id)
             failures.append(Failure(e.type, ", ".join(columns), unexpected, rows, samples))
         else:
             if e.type == "expect_table_row_count_to_equal":
@@ -192,7 +193,7 @@ def _samples(con: duckdb.DuckDBPyConnection, source: str, condition: str,
     """Up to SAMPLE_SIZE offending rows: the row id and value(s), else the values."""
     names = [columns] if isinstance(columns, str) else list(columns)
     shown = ([row_id] if row_id else []) + [c for c in names if c != row_id]
-    used = {k: v for k, v in params.items() if re.search(rf"\${k}\b", condition)}
+    used = {k: v for k, v in params.items() if re.search(rf"\${k}\b", condition + source)}
     order = f" order by {_q(row_id)}" if row_id else ""
     result = con.execute(
         f"with _suite as ({source}) select {', '.join(_q(c) for c in shown)} from _suite "

@@ -14,7 +14,8 @@ class Suite:
     """A named set of expectations over the rows a SQL query selects.
 
     `build` receives the `great_expectations.expectations` module and returns expectation
-    objects, so GX is only imported when a suite runs. `query` is SQL from our own code.
+    objects, so GX is only imported when a suite runs. `query` is SQL from our own code; values it
+    needs are passed as `params` ($name), never formatted into it.
     """
 
     name: str
@@ -22,6 +23,7 @@ class Suite:
     query: str
     build: Callable[[Any], list[Any]]
     row_id: str | None = None  # a column that names the source row, shown in samples
+    params: tuple[tuple[str, Any], ...] = ()  # values the query uses as $name parameters
 
 
 @dataclass

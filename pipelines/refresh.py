@@ -11,7 +11,7 @@ from typing import Any
 
 import duckdb
 
-from pipelines.settings import PROJECT_ROOT, setting
+from pipelines.settings import PROJECT_ROOT, resource_run_config, setting
 from warehouse import db, health
 from warehouse.lock import BusyError, writer_lock
 
@@ -54,7 +54,8 @@ def run_refresh(tags: dict[str, str] | None = None, log_level: str = "WARNING") 
     job = defs.resolve_job_def("refresh")
     return job.execute_in_process(
         instance=instance, raise_on_error=False,
-        run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
+        run_config={"loggers": {"console": {"config": {"log_level": log_level}}},
+                    **resource_run_config()},
         tags={"carers/trigger": "cli", **(tags or {})})
 
 

@@ -11,7 +11,7 @@ import dagster as dg
 
 from assets.resources import DEFAULTS, FIELDS, PROJECT_ROOT, CarersResource
 
-__all__ = ["DEFAULTS", "PROJECT_ROOT", "carers_resource", "setting"]
+__all__ = ["DEFAULTS", "PROJECT_ROOT", "carers_resource", "resource_run_config", "setting"]
 
 
 def setting(name: str, configured: str = "") -> Path:
@@ -24,3 +24,12 @@ def carers_resource() -> CarersResource:
     """The resource, with every field whose variable is set taken from it through Dagster."""
     return CarersResource(**{field: dg.EnvVar(variable) for field, (variable, _) in FIELDS.items()
                              if os.environ.get(variable)})
+
+
+def resource_run_config() -> dict:
+    """Run config giving the resource every field: from its variable where one is set (Dagster
+    reads it when the run starts), else the embedded default. A run started in this process
+    then uses the settings in force now, whatever they were when the definitions loaded."""
+    return {"resources": {"carers": {"config": {
+        field: {"env": variable} if os.environ.get(variable) else default
+        for field, (variable, default) in FIELDS.items()}}}}

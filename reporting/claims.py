@@ -1,4 +1,4 @@
-"""Published claims (warehouse/claims.yaml) and their reconciliation against a published edition.
+"""Published claims (reporting/claims.yaml) and their reconciliation against a published edition.
 
 A claim is one figure a strategy document quotes. Each is checked against the published
 tables (indicator_values, indicator_lineage, indicators) of one edition, never bent to fit:
@@ -17,6 +17,7 @@ import duckdb
 import pandas as pd
 import yaml
 
+from warehouse import catalogue
 from warehouse.stats import number_or_none
 
 CLAIMS_PATH = Path(__file__).parent / "claims.yaml"
@@ -59,7 +60,6 @@ def load(path: Path = CLAIMS_PATH, indicator_ids: set[str] | None = None) -> lis
     """Read and validate claims.yaml. `indicator_ids` (default: the catalogue's) are the ids a
     claim may check; an unknown id, a missing tolerance or figure is a ClaimsError."""
     if indicator_ids is None:
-        from warehouse import catalogue
 
         indicator_ids = {i.id for i in catalogue.load().indicators}
     document = yaml.safe_load(path.read_text()) or {}

@@ -14,6 +14,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from warehouse.db import quote_identifier
+
 LATEST = "latest"
 PUBLISHED_DB = "published.duckdb"
 READ_ONLY = 0o444
@@ -86,8 +88,8 @@ def write_published_db(folder: Path, names: list[str]) -> Path:
     con = duckdb.connect(str(path))
     try:
         for name in names:
-            parquet = str(folder / f"{name}.parquet").replace("'", "''")
-            con.execute(f'create table "{name}" as select * from read_parquet(\'{parquet}\')')
+            con.execute(f"create table {quote_identifier(name)} as select * from "
+                        "read_parquet($path)", {"path": str(folder / f"{name}.parquet")})
         con.execute("checkpoint")
     finally:
         con.close()

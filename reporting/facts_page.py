@@ -15,6 +15,7 @@ import duckdb
 import pandas as pd
 
 from reporting import claims as claims_module
+from reporting.charts import write_charts
 from reporting.requests import SYMBOLS
 
 FACT_COLUMNS = ["claim_id", "document", "fact", "published_figure", "our_figure", "our_value",
@@ -65,7 +66,6 @@ def write_facts(con: duckdb.DuckDBPyConnection, out_dir: Path,
 def write_page(con: duckdb.DuckDBPyConnection, out_dir: Path, edition: str | None = None
                ) -> tuple[list[dict], list[Path]]:
     """Draw the charts and write the page with them into out_dir: (charts, every file)."""
-    from reporting.charts import write_charts
 
     charts = write_charts(con, out_dir)
     paths = write_facts(con, out_dir, charts, edition=edition)

@@ -20,7 +20,7 @@ import duckdb
 import pandas as pd
 
 from reporting.disclosure import SUPPRESSED, suppress
-from reporting.editions import LATEST, PUBLISHED_DB
+from reporting.editions import LATEST, PUBLISHED_DB, file_sha256
 
 SYMBOLS = {
     "[c]": "confidential: a count of people from 1 to 4, or a figure from which one could be "
@@ -172,7 +172,6 @@ def answer(publish_root: Path, request: Request) -> Answer:
     notes = _notes(catalogue[catalogue.indicator_id.isin(ids)], values)
     used = {s for cell in figures["symbol"] for s in re.findall(r"\[[a-z]\]", str(cell))}
     manifest = folder / "manifest.json"
-    from reporting.editions import file_sha256
     return Answer(request, folder.name, folder, figures, notes,
                   {s: SYMBOLS.get(s, "see the edition's notes") for s in sorted(used)},
                   file_sha256(manifest))

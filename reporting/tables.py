@@ -5,8 +5,10 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
+from reporting import board, targets
 from reporting.disclosure import suppress
 from warehouse.catalogue import Catalogue
+from warehouse.db import quote_identifier
 
 
 def indicator_metadata(catalogue: Catalogue) -> pd.DataFrame:
@@ -52,7 +54,6 @@ def published_tables(con: duckdb.DuckDBPyConnection,
 def board_tables(published: pd.DataFrame, catalogue: Catalogue) -> dict[str, pd.DataFrame]:
     """The Board's indicator table, the coverage of the strategy and the targets (issue 6),
     built from the disclosure-controlled values so nothing hidden there reappears."""
-    from reporting import board, targets
 
     agreed = targets.load(catalogue)
     return {
@@ -68,8 +69,8 @@ def reconciliation_tables(con: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFr
     names = [r[0] for r in con.execute(
         "select table_name from information_schema.tables where table_schema = 'marts' "
         "and table_name like '%\\_reconciliation' escape '\\' order by table_name").fetchall()]
-    return {name: con.sql(f"select * from marts.{name}").to_arrow_table().to_pandas()
-            for name in names}
+    return {name: con.sql(f"select * from {quote_identifier('marts.' + name)}")
+            .to_arrow_table().to_pandas() for name in names}
 
 
 def raw_inputs(con: duckdb.DuckDBPyConnection) -> list[dict]:
@@ -81,7 +82,7 @@ def raw_inputs(con: duckdb.DuckDBPyConnection) -> list[dict]:
     inputs = []
     for (table,) in tables:
         for file, sha, rows in con.execute(
-                f"select _source_file, _source_sha256, count(*) from raw.{table} "
-                "group by all order by all").fetchall():
+                "select _source_file, _source_sha256, count(*) from "
+                f"{quote_identifier('raw.' + table)} group by all order by all").fetchall():
             inputs.append({"table": f"raw.{table}", "file": file, "sha256": sha, "rows": rows})
     return inputs

@@ -25,7 +25,7 @@ from reporting.board import ROTHERHAM, board_table, period_end
 from reporting.editions import file_sha256
 from reporting.requests import SYMBOLS, RequestError, open_published
 from reporting.targets import Target
-from sources.periods import period_of
+from sources.periods import financial_year, period_of
 from warehouse.catalogue import Catalogue
 
 # The contact the 2026-31 strategy itself gives ("To get involved or find out more").
@@ -53,7 +53,6 @@ def year_period_ids(values: pd.DataFrame, year: str) -> tuple[pd.DataFrame, str]
     they were chosen: financial-year indicators take that year (and months or quarters in
     it); census, academic-year and calendar-year indicators take their latest period that
     ends by the year's end."""
-    from sources.periods import financial_year
 
     fy = financial_year(year)
     end = fy.end_date
@@ -195,7 +194,6 @@ def _targets_from(frame: pd.DataFrame) -> list[Target]:
 def build_report(publish_root: Path, year: str, catalogue: Catalogue,
                  edition: str = "latest", area_code: str = ROTHERHAM) -> Report:
     """Every table of the year's workbook, from the published edition only (read-only)."""
-    from sources.periods import financial_year
 
     try:
         fy = financial_year(year)

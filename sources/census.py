@@ -210,10 +210,37 @@ def read_ts007(source: SourceFile) -> pd.DataFrame:
     return frame[list(TS007_COLUMNS.values()) + list(LINEAGE)]
 
 
+# Census 2021 TS066 (economic activity status), residents aged 16 and over: the whole
+# population's economic inactivity, the context for the strategy's carers-only figures.
+TS066_COLUMNS: dict[str, str] = {
+    "date": "census_year",
+    "geography": "area_name",
+    "geography code": "area_code",
+    "Economic activity status: Total: All usual residents aged 16 years and over":
+        "residents_16_plus",
+    "Economic activity status: Economically inactive": "inactive",
+    "Economic activity status: Economically inactive: Looking after home or family":
+        "looking_after_home",
+    "Economic activity status: Economically inactive: Long-term sick or disabled":
+        "long_term_sick",
+}
+KNOWN_TABLES["TS066 (Census 2021 economic activity status)"] = TS066_COLUMNS
+
+
+def read_ts066(source: SourceFile) -> pd.DataFrame:
+    """Census 2021 TS066 by area: residents aged 16 and over, the economically inactive, and
+    two of the reasons (looking after home or family; long-term sick or disabled)."""
+    frame = _read_table(source, TS066_COLUMNS, "TS066 (Census 2021 economic activity status)",
+                        ("census_year", "residents_16_plus", "inactive", "looking_after_home",
+                         "long_term_sick"), "area_code")
+    return frame[list(TS066_COLUMNS.values()) + list(LINEAGE)]
+
+
 KINDS = (
     SourceKind("census_ts039_ltla", read_ts039, patterns=("*ts039*ltla*.csv",)),
     SourceKind("census_qs301_la", read_qs301, patterns=("*qs301*.csv",)),
     SourceKind("census_ts007_ltla", read_ts007, patterns=("*ts007*ltla*.csv",)),
+    SourceKind("census_ts066_ltla", read_ts066, patterns=("*ts066*ltla*.csv",)),
     SourceKind("census_ts039_lsoa", read_ts039, patterns=("*ts039*lsoa*.csv",)),
     SourceKind("lookup_lad11_lad21", read_lad11_lad21, patterns=("*lad2011*lad2021*.csv",)),
     SourceKind("lookup_lad_region", read_lad_region, patterns=("*lad*rgn*.csv",)),

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from assets.resources import DEFAULTS
 from sources.files import PUBLIC_DIR, SourceFile, sha256_of
-from tests.builders.env import isolated_env
+from tests.builders.env import isolated_env, use_env
 
 
 @pytest.fixture
@@ -32,3 +33,31 @@ def project_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[dic
     """Environment variables pointing every output at tmp_path; the cwd is restored after."""
     monkeypatch.chdir(tmp_path)
     yield isolated_env(tmp_path, monkeypatch)
+
+
+@pytest.fixture(scope="session")
+def shipped_edition(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """One `carers refresh` on the shipped data and the shipped example returns (the embedded
+    defaults), shared by every slow test that only reads what it published. Tests must not
+    write into it: a test that refreshes again or changes the landing folder makes its own."""
+    from pipelines.cli import main  # loads every asset module: only slow tests need it
+
+    root = tmp_path_factory.mktemp("shipped")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.chdir(root)
+        paths = isolated_env(root, mp)
+        mp.delenv("CARERS_LANDING")  # the embedded default: the shipped example returns
+        assert main(["refresh"]) == 0
+    paths["landing"] = Path(DEFAULTS["CARERS_LANDING"])
+    paths["edition"] = (paths["publish"] / "latest").resolve()
+    return paths
+
+
+@pytest.fixture
+def shipped_env(shipped_edition: dict[str, Path], tmp_path: Path,
+                monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
+    """The shared shipped edition's settings for one test that runs a read-only command
+    (publish --year, request, facts) against it; the cwd is the test's own tmp_path."""
+    monkeypatch.chdir(tmp_path)
+    use_env(monkeypatch, shipped_edition)
+    return shipped_edition

@@ -55,9 +55,15 @@ def connect(path: Path | str, *, read_only: bool = False, memory: str = ""
         con.close()
 
 
+def quote_identifier(name: str) -> str:
+    """A table or column name quoted for SQL: `schema.table` becomes "schema"."table". The one
+    way a name reaches SQL text; values always go as parameters."""
+    return ".".join('"' + part.replace('"', '""') + '"' for part in name.split("."))
+
+
 def ensure_schemas(con: duckdb.DuckDBPyConnection) -> None:
     for schema in SCHEMAS:
-        con.execute(f"create schema if not exists {schema}")
+        con.execute(f"create schema if not exists {quote_identifier(schema)}")
     con.execute(read_sql("audit_tables"))
 
 
@@ -69,7 +75,8 @@ def create_table_from_sql(con: duckdb.DuckDBPyConnection, table: str, sql_name: 
                           params: Mapping[str, Any] | None = None) -> int:
     """`create or replace` a table from a select in warehouse/sql/<sql_name>.sql."""
     sql = read_sql(sql_name).strip().rstrip(";")
-    con.execute(f"create or replace table {table} as {sql}", dict(params or {}) or None)
+    con.execute(f"create or replace table {quote_identifier(table)} as {sql}",
+                dict(params or {}) or None)
     return row_count(con, table)
 
 
@@ -79,7 +86,8 @@ def replace_table(con: duckdb.DuckDBPyConnection, table: str, data: Any) -> int:
         data = pa.Table.from_pandas(data, preserve_index=False)
     con.register("_incoming", data)
     try:
-        con.execute(f"create or replace table {table} as select * from _incoming")
+        con.execute(f"create or replace table {quote_identifier(table)} as "
+                    "select * from _incoming")
     finally:
         con.unregister("_incoming")
     return row_count(con, table)
@@ -93,11 +101,13 @@ def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: Any = None) -> Any:
 
 
 def row_count(con: duckdb.DuckDBPyConnection, table: str) -> int:
-    return int(scalar(con, f"select count(*) from {table}"))
+    return int(scalar(con, f"select count(*) from {quote_identifier(table)}"))
 
 
 def table_exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
-    schema, name = table.split(".")
+    """Whether `schema.table` (or a table in main) exists."""
+    schema, _, name = table.rpartition(".")
+    schema = schema or "main"
     found = scalar(
         con,
         "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
@@ -106,9 +116,11 @@ def table_exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
 
 
 def preview_markdown(con: duckdb.DuckDBPyConnection, table: str, limit: int = 5,
-                     where: str = "true") -> str:
-    """A few rows as a Markdown table, for the Dagster UI (`where` is SQL from our own code)."""
-    result = con.execute(f"select * from {table} where {where} limit {int(limit)}")
+                     where: str = "true", params: list[Any] | None = None) -> str:
+    """A few rows as a Markdown table, for the Dagster UI (`where` is SQL from our own code,
+    its values passed as `params`)."""
+    result = con.execute(f"select * from {quote_identifier(table)} where {where} limit ?",
+                         [*(params or []), int(limit)])
     columns = [d[0] for d in result.description if not d[0].startswith("_")]
     keep = [i for i, d in enumerate(result.description) if not d[0].startswith("_")]
     rows = result.fetchall()

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse.db import quote_identifier
+
 HEADER_BYTES = 3 * 4096  # DuckDB's main header and two database headers
 _LOCKED = ("could not set lock", "conflicting lock")
 
@@ -47,7 +49,8 @@ def problem_with(path: Path) -> str | None:
                              "where not temporary").fetchall()
         for schema, table in tables:
             # (min() would be answered from block statistics; hash() reads every value.)
-            con.execute(f'select sum(hash(columns(*))) from "{schema}"."{table}"').fetchall()
+            con.execute("select sum(hash(columns(*))) from "
+                        f"{quote_identifier(schema)}.{quote_identifier(table)}").fetchall()
     except duckdb.Error as exc:
         return f"{type(exc).__name__}: {exc}"
     finally:

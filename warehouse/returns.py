@@ -27,9 +27,7 @@ from warehouse import db
 LINEAGE_COLUMNS = ("_source_file", "_source_sha256", "_source_row", "_loaded_at")
 
 
-def q(name: str) -> str:
-    """Quote an identifier from the contract ('group' is a keyword)."""
-    return '"' + name.replace('"', '""') + '"'
+q = db.quote_identifier  # names from the contract ('group' is a keyword)
 
 
 def raw_table(spec: Return) -> str:
@@ -211,8 +209,9 @@ def validation_sql(spec: Return, source: str, today: date) -> ValidationSql:
             rule, fix = _type_rule(c)
             problems.append(problem(broken, c.name, raw_value, rule, fix))
         if c.maximum is not None:
+            params[f"maximum_{c.name}"] = c.maximum
             problems.append(problem(
-                f"({expression}) > {int(c.maximum)}", c.name, raw_value,
+                f"({expression}) > ${'maximum_' + c.name}", c.name, raw_value,
                 f"is more than {c.maximum:,}, the plausibility limit for one row",
                 "Check the number; if it is right, tell the pipeline's maintainers so the "
                 "limit can be raised."))
@@ -287,19 +286,12 @@ CROSS_RULES: dict[str, tuple[CrossRule, ...]] = {
 }
 
 
-def _table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    schema, table = name.split(".")
-    return bool(con.execute("select count(*) from information_schema.tables "
-                            "where table_schema = ? and table_name = ?",
-                            [schema, table]).fetchone()[0])
-
-
 def apply_cross_rules(con: duckdb.DuckDBPyConnection, kind: str, table: str = "_validated"
                       ) -> list[str]:
     """Add cross-return problems to the validated rows; the skipped rules, with why."""
     skipped = []
     for rule in CROSS_RULES.get(kind, ()):
-        if not _table_exists(con, rule.requires):
+        if not db.table_exists(con, rule.requires):
             skipped.append(f"{rule.name}: skipped because {rule.requires} does not exist "
                            f"(no such return loaded yet)")
             continue

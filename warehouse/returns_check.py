@@ -14,6 +14,7 @@ from sources.errors import Problem, SourceError, fail
 from sources.files import SourceFile, sha256_of
 from sources.returns.contract import RETURNS
 from sources.returns.read import ReadReturn, read_return, sniff
+from warehouse.returns import check_return
 
 OK, QUARANTINE, REJECTED = 0, 1, 2  # exit statuses of `carers check`
 
@@ -75,7 +76,6 @@ class CheckReport:
 
 def check_file(path: Path, kind: str | None = None, today: date | None = None,
                landing: Path | None = None) -> CheckReport:
-    from warehouse.returns import check_return
 
     path = Path(path)
     today = today or date.today()

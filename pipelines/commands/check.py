@@ -18,6 +18,8 @@ def register(sub: Any, add_paths: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Imported when the command runs, not at the top: every command module is loaded to build
+    # `carers --help`, and these pull in pandas, DuckDB and matplotlib.
     from warehouse.returns_check import check_file
 
     worst = 0

@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from pipelines.settings import setting
+
 
 def register(sub: Any, add_paths: Any) -> None:
     p = sub.add_parser("editions", help="list the published editions (newest first)")
@@ -15,6 +17,8 @@ def register(sub: Any, add_paths: Any) -> None:
 
 
 def describe(root: Path) -> list[str]:
+    # Imported when the command runs, not at the top: every command module is loaded to build
+    # `carers --help`, and these pull in pandas, DuckDB and matplotlib.
     from reporting.editions import editions, latest_edition
 
     latest = latest_edition(root)
@@ -30,7 +34,6 @@ def describe(root: Path) -> list[str]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from pipelines.settings import setting
 
     root = Path(args.publish).expanduser().resolve() if args.publish \
         else setting("CARERS_PUBLISH")

@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from pipelines.settings import setting
+
 
 def register(sub: Any, add_paths: Any) -> None:
     p = sub.add_parser("facts", help="write the facts page and reconciliation for an edition "
@@ -22,7 +24,8 @@ def run(args: argparse.Namespace) -> int:
     import duckdb
     import pandas as pd
 
-    from pipelines.settings import setting
+    # Imported when the command runs, not at the top: every command module is loaded to build
+    # `carers --help`, and these pull in pandas, DuckDB and matplotlib.
     from reporting.editions import PUBLISHED_DB, latest_edition
     from reporting.facts_page import write_page
 

@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from pipelines.settings import setting
+
 EXIT_BAD_REQUEST = 2
 
 
@@ -34,7 +36,8 @@ def register(sub: Any, add_paths: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from pipelines.settings import setting
+    # Imported when the command runs, not at the top: every command module is loaded to build
+    # `carers --help`, and these pull in pandas, DuckDB and matplotlib.
     from reporting import requests as rq
 
     root = Path(args.publish).expanduser().resolve() if args.publish \

@@ -21,6 +21,8 @@ def register(sub: Any, add_paths: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Imported when the command runs, not at the top: every command module is loaded to build
+    # `carers --help`, and these pull in pandas, DuckDB and matplotlib.
     from sources.returns.contract import RETURNS
     from sources.returns.template import write_template
 

@@ -36,6 +36,8 @@ def facts_and_charts(report: Any, out: Path) -> tuple[list[dict], list[Path]]:
     (read-only); the charts also go on the workbook's Charts sheet."""
     import duckdb
 
+    # Imported when the command runs, not at the top: every command module is loaded to build
+    # `carers --help`, and these pull in pandas, DuckDB and matplotlib.
     from reporting.editions import PUBLISHED_DB
     from reporting.facts_page import write_page
 
@@ -47,6 +49,8 @@ def facts_and_charts(report: Any, out: Path) -> tuple[list[dict], list[Path]]:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Imported when the command runs, not at the top: every command module is loaded to build
+    # `carers --help`, and these pull in pandas, DuckDB and matplotlib.
     from reporting.workbook import WorkbookError, build_report, write
     from warehouse import catalogue as catalogue_module
 

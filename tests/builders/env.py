@@ -31,3 +31,12 @@ def isolated_env(root: Path, monkeypatch: pytest.MonkeyPatch, landing: Path | No
     monkeypatch.setenv("CARERS_PUBLISH", str(paths["publish"]))
     monkeypatch.setenv("CARERS_LANDING", str(paths["landing"]))
     return paths
+
+
+def use_env(mp: pytest.MonkeyPatch, paths: dict[str, Path]) -> None:
+    """Point the settings at an environment `isolated_env` made (for a command run against an
+    edition another fixture built)."""
+    mp.setenv("DAGSTER_HOME", str(paths["home"]))
+    for name, key in (("CARERS_WAREHOUSE", "warehouse"), ("CARERS_PUBLISH", "publish"),
+                      ("CARERS_LANDING", "landing")):
+        mp.setenv(name, str(paths[key]))

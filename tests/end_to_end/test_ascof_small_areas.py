@@ -9,21 +9,14 @@ import json
 import pandas as pd
 import pytest
 
-from pipelines.cli import main
-from tests.builders.env import isolated_env
-
 pytestmark = pytest.mark.slow
 ROTHERHAM = "E08000018"
 
 
-@pytest.fixture(scope="module")
-def edition(tmp_path_factory):
-    root = tmp_path_factory.mktemp("refresh_ascof")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.chdir(root)
-        paths = isolated_env(root, mp)
-        assert main(["refresh"]) == 0
-        yield (paths["publish"] / "latest").resolve()
+@pytest.fixture
+def edition(shipped_edition):
+    """The session's shared refresh on the shipped data (tests/conftest.py)."""
+    return shipped_edition["edition"]
 
 
 def test_published_ascof_figures_with_council_medians(edition):

@@ -6,22 +6,14 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from pipelines.cli import main
-from tests.builders.env import isolated_env
-
 pytestmark = pytest.mark.slow
 ROTHERHAM = "E08000018"
 
 
-@pytest.fixture(scope="module")
-def edition(tmp_path_factory):
-    root = tmp_path_factory.mktemp("refresh_rga")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.chdir(root)
-        paths = isolated_env(root, mp)
-        mp.delenv("CARERS_LANDING")  # the shipped example returns
-        assert main(["refresh"]) == 0
-        yield (paths["publish"] / "latest").resolve()
+@pytest.fixture
+def edition(shipped_edition):
+    """The session's shared refresh on the shipped data (tests/conftest.py)."""
+    return shipped_edition["edition"]
 
 
 def _value(values: pd.DataFrame, ind: str, period: str, breakdown: str = "all") -> pd.Series:

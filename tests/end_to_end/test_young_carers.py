@@ -18,15 +18,10 @@ pytestmark = pytest.mark.slow
 ROTHERHAM, ENGLAND = "E08000018", "E92000001"
 
 
-@pytest.fixture(scope="module")
-def edition(tmp_path_factory):
-    root = tmp_path_factory.mktemp("refresh_yc")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.chdir(root)
-        paths = isolated_env(root, mp)
-        mp.delenv("CARERS_LANDING")  # the shipped example returns
-        assert main(["refresh"]) == 0
-        yield (paths["publish"] / "latest").resolve()
+@pytest.fixture
+def edition(shipped_edition):
+    """The session's shared refresh on the shipped data (tests/conftest.py)."""
+    return shipped_edition["edition"]
 
 
 def _row(values, ind, area, period, breakdown="all"):

@@ -18,7 +18,6 @@ from reporting.charts import write_charts
 from reporting.facts_page import write_facts
 from sources.files import sha256_of
 from tests.builders import facts_edition
-from tests.builders.env import isolated_env
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).parents[1] / "artifacts"
@@ -107,15 +106,10 @@ def test_fixture_page_in_chromium(tmp_path):
 
 
 @pytest.mark.slow
-def test_published_page_in_chromium(tmp_path, monkeypatch):
-    """`carers refresh` on the shipped data, then the published edition's page."""
+def test_published_page_in_chromium(shipped_edition):
+    """The page of the edition `carers refresh` published on the shipped data."""
     chromium()
-    from pipelines.cli import main
-
-    monkeypatch.chdir(tmp_path)
-    paths = isolated_env(tmp_path, monkeypatch)
-    assert main(["refresh"]) == 0
-    edition = (paths["publish"] / "latest").resolve()
+    edition = shipped_edition["edition"]
     found = check_in_browser(edition / "facts.html", ARTIFACTS / "facts.png")
     assert_accessible_page(found, charts=3)
     assert edition.name in found["text"]
