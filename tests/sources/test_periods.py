@@ -118,3 +118,18 @@ def test_dim_period_rows():
         "label": "2024/25 Q4", "label_dash": "2024-25 Q4", "label_compact": "2024/25 Q4"}
     assert by_id["CD2021"]["sub_period"] is None and by_id["CD2021"]["label"] == "2021"
     assert len(dim_period_rows(2020, 2021)) == 3 + 2 * 19
+
+
+def test_a_period_is_a_value():
+    """Frozen: a period can key a dict and never changes under the code holding it."""
+    period = Period("financial_year", 2025)
+    assert {period: "x"}[Period("financial_year", 2025)] == "x"
+    with pytest.raises(AttributeError):
+        period.start_year = 2026  # type: ignore[misc]
+
+
+def test_a_month_or_quarter_without_its_number_starts_at_the_first():
+    assert Period("quarter", 2025).start_date == date(2025, 4, 1)
+    assert Period("quarter", 2025).end_date == date(2025, 6, 30)
+    assert Period("calendar_month", 2025).start_date == date(2025, 1, 1)
+    assert Period("calendar_month", 2025).end_date == date(2025, 1, 31)
