@@ -59,6 +59,8 @@ TARGETS: dict[str, Target] = {
                                 "tests/sources/test_returns_messy_events.py"), 80.0),
     "returns-rules": Target("warehouse/returns.py",
                             ("tests/warehouse/test_events_resubmission.py",
+                             "tests/warehouse/test_reach_grants_assessments_staging.py",
+                             "tests/warehouse/test_young_carers_support.py",
                              "tests/sources/test_returns_messy_events.py"), 80.0),
     "indicators": Target("warehouse/indicators.py",
                          ("tests/warehouse/test_indicators.py",

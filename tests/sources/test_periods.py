@@ -39,6 +39,8 @@ CASES = [
      "2025-12", "2025-12", "202512"),
     (Period("calendar_month", 2025, 1), "CM2025-01", date(2025, 1, 1), date(2025, 1, 31),
      "2025-01", "2025-01", "202501"),
+    (Period("calendar_month", 2025, 11), "CM2025-11", date(2025, 11, 1), date(2025, 11, 30),
+     "2025-11", "2025-11", "202511"),
     (Period("quarter", 2025, 1), "FQ2025-Q1", date(2025, 4, 1), date(2025, 6, 30),
      "2025/26 Q1", "2025-26 Q1", "2025/26 Q1"),
     (Period("quarter", 2025, 2), "FQ2025-Q2", date(2025, 7, 1), date(2025, 9, 30),
@@ -90,7 +92,7 @@ def test_the_century_turns_in_a_label():
 
 
 @pytest.mark.parametrize("label", ["2025/27", "2025", "2025/2026", "25/26", "abcd/ef", "2025/6",
-                                   "2024/26"])
+                                   "2024/26", "2025/24", "2025/00"])
 def test_a_label_that_is_not_one_year_is_refused(label):
     with pytest.raises(ValueError, match="is not a year like 2025/26"):
         financial_year(label)
@@ -133,3 +135,12 @@ def test_a_month_or_quarter_without_its_number_starts_at_the_first():
     assert Period("quarter", 2025).end_date == date(2025, 6, 30)
     assert Period("calendar_month", 2025).start_date == date(2025, 1, 1)
     assert Period("calendar_month", 2025).end_date == date(2025, 1, 31)
+
+
+def test_a_period_type_read_from_a_file_is_honoured():
+    """Types come from YAML and CSV: equal strings that are not the same object as a literal."""
+    month = Period("".join(["calendar", "_month"]), 2025, 11)
+    quarter = Period("".join(["quar", "ter"]), 2025, 4)
+    assert (month.period_id, month.end_date) == ("CM2025-11", date(2025, 11, 30))
+    assert (quarter.period_id, quarter.end_date) == ("FQ2025-Q4", date(2026, 3, 31))
+    assert financial_year("".join(["2025", "/", "26"])).start_year == 2025
