@@ -48,7 +48,8 @@ class Target:
 TARGETS: dict[str, Target] = {
     "stats": Target("warehouse/stats.py", ("tests/warehouse/test_stats.py",
                                            "tests/warehouse/test_stats_edges.py"), 90.0),
-    "disclosure": Target("reporting/disclosure.py", ("tests/reporting/test_disclosure.py",),
+    "disclosure": Target("reporting/disclosure.py", ("tests/reporting/test_disclosure.py",
+                                                     "tests/reporting/test_disclosure_edges.py"),
                          90.0),
     "periods": Target("sources/periods.py", ("tests/sources/test_periods.py",), 80.0),
     "returns-read": Target("sources/returns/read.py", ("tests/sources/test_returns_read.py",
