@@ -133,3 +133,8 @@ def test_polarity_read_from_a_file_is_honoured():
 ])
 def test_number_or_none(cell, expected):
     assert stats.number_or_none(cell) == expected
+
+
+@pytest.mark.parametrize(("current", "previous"), [(None, 4.0), (4.0, None), (None, None)])
+def test_no_direction_without_both_values(current, previous):
+    assert stats.direction(current, previous, "higher_is_better") is None
