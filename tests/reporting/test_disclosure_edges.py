@@ -58,6 +58,27 @@ def test_regions_adding_up_to_england_protect_a_hidden_region():
     assert not set(hidden_cells(out)) & set(attack(out))
 
 
+def test_another_country_summed_from_its_areas_is_not_taken_for_england():
+    # As above, with Wales (its own total of 2, hidden) after England: England's set must still
+    # be England's (103 = 3 + 40 + 60), so the 40 is hidden beside the 3.
+    wales = "W92000004"
+    truth = pd.DataFrame([
+        _row(area_code=YORKS, area_level="region", region_code=ENGLAND, numerator=3,
+             is_sum_of_districts=True),
+        _row(area_code=NORTH_EAST, area_level="region", region_code=ENGLAND, numerator=40,
+             is_sum_of_districts=True),
+        _row(area_code="E12000002", area_level="region", region_code=ENGLAND, numerator=60,
+             is_sum_of_districts=True),
+        _row(area_code=ENGLAND, area_level="country", region_code=None, numerator=103,
+             is_sum_of_districts=True),
+        _row(area_code=wales, area_level="country", region_code=None, numerator=2,
+             is_sum_of_districts=True),
+    ])
+    out = suppress(truth, {"people"})
+    assert _hidden(out) == {(YORKS, "FY2024", "all"), (NORTH_EAST, "FY2024", "all"),
+                            (wales, "FY2024", "all")}
+
+
 def test_a_hidden_england_or_region_value_is_blanked_where_repeated_as_a_comparator():
     # England's 4 and Yorkshire's 2 are small; every row repeating them as a comparator
     # (with the comparison made against them) loses that value and comparison.
