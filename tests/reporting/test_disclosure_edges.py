@@ -4,6 +4,8 @@ out by hand from the fixture."""
 
 from __future__ import annotations
 
+import io
+
 import pandas as pd
 import pytest
 
@@ -160,3 +162,17 @@ def test_symbols_are_kept_and_x_gives_way_to_c():
     out = suppress(truth, {"people"}).set_index("area_code")
     assert out.loc[R, "symbol"] == "[c] [u]"
     assert out.loc[OTHER, "symbol"] == "[c]"
+
+
+def test_values_read_from_a_file_are_protected_like_literals():
+    """Published tables are read from files: their strings are equal to, not the same objects
+    as, the literals in the code ("all", "region", England's code)."""
+    text = ("indicator_id,area_code,area_level,region_code,is_sum_of_districts,period_id,"
+            "breakdown,numerator,denominator,value,symbol\n"
+            "people,E08000018,district,E12000003,False,FY2024,all,25,,25,\n"
+            "people,E08000018,district,E12000003,False,FY2024,a,3,,3,\n"
+            "people,E08000018,district,E12000003,False,FY2024,b,10,,10,\n"
+            "people,E08000018,district,E12000003,False,FY2024,c,12,,12,\n")
+    truth = pd.read_csv(io.StringIO(text), dtype={"symbol": object})
+    out = suppress(truth, {"people"})
+    assert _hidden(out) == {(R, "FY2024", "a"), (R, "FY2024", "b")}
