@@ -8,27 +8,31 @@ from pathlib import Path
 
 import dagster as dg
 import duckdb
+import pyarrow as pa
 
 from assets.checks import to_check_result
 from assets.resources import CarersResource
 from expectations.core import Suite, run_suite
 from expectations.returns import contract_suite
-from sources.errors import fail
+from sources.cache import cached_read
+from sources.errors import SourceError, fail
 from sources.files import SourceFile, sha256_of
 from sources.registry import national_files, source_kind
 from sources.returns.contract import get as get_return
 from sources.returns.read import read_return
 from warehouse import db
 from warehouse import returns as returns_db
+from warehouse.audit_log import AuditLog, record_loads
 
 
-def materialized(con: duckdb.DuckDBPyConnection, table: str,
+def materialized(con: duckdb.DuckDBPyConnection, table: str, masked: Sequence[str] = (),
                  **extra: object) -> dg.MaterializeResult:
-    """MaterializeResult with the table's row count and a preview for the UI."""
+    """MaterializeResult with the table's row count and a preview for the UI; `masked`
+    columns (personal) are shown as [masked], so their values never reach run storage."""
     return dg.MaterializeResult(metadata={
         "dagster/row_count": db.row_count(con, table),
         "table": table,
-        "preview": dg.MetadataValue.md(db.preview_markdown(con, table)),
+        "preview": dg.MetadataValue.md(db.preview_markdown(con, table, masked=masked)),
         **extra,
     })
 
@@ -52,8 +56,15 @@ def national_raw_asset(name: str, kind: str, group: str, description: str
             raise fail(carers.landing_dir, f"expected exactly one {kind} file, found {names}",
                        "Keep one edition of a national table in the landing folder (the newest); "
                        "move the others out.")
-        frame = reader(files[0])
-        frame["_loaded_at"] = datetime.now(UTC).replace(tzinfo=None)
+        # Static national files are parsed once and kept by sha256 (sources/cache.py).
+        frame = cached_read(reader, files[0], carers.cache_dir)
+        loaded_at = datetime.now(UTC).replace(tzinfo=None)
+        if isinstance(frame, pa.Table):  # from the cache: stays in Arrow
+            frame = frame.append_column(
+                pa.field("_loaded_at", pa.timestamp("us")),
+                pa.array([loaded_at] * frame.num_rows, pa.timestamp("us")))
+        else:
+            frame["_loaded_at"] = loaded_at
         with carers.connect() as con:
             table = db.table_for(name)
             db.replace_table(con, table, frame)
@@ -107,33 +118,47 @@ def return_assets(kind: str, group: str, staging_deps: Sequence[str] = ()
             returns_db.ensure_tables(con, spec)
             for path, name, sha in returns_db.landing_returns(con, kind):
                 source = SourceFile(Path(path), kind, "landing", sha)
-                if sha256_of(source.path) != sha:
-                    raise fail(path, "the file changed while the refresh was reading it",
-                               "Wait until the file is completely copied, then refresh again.")
-                read = read_return(source, kind, carers.landing_dir)
-                rows, new = returns_db.load_raw(con, read, loaded_at)
+                try:  # one bad file never stops the others: it is recorded as rejected
+                    if sha256_of(source.path) != sha:
+                        raise fail(path, "the file changed while the refresh was reading it",
+                                   "Wait until the file is completely copied, then refresh "
+                                   "again.")
+                    read = read_return(source, kind, carers.landing_dir)
+                    rows, new = returns_db.load_raw(con, read, loaded_at)
+                    returns_db.record_format(con, read)
+                except SourceError as exc:
+                    returns_db.record_rejected(con, kind, name, sha, exc)
+                    continue
                 report.append({"file": name, "organisation": read.org, "rows": rows,
-                               "new_content": bool(new),
-                               "skipped": [f"row {s.row}: {s.reason}" for s in read.skipped],
+                               "new_content": bool(new), "read_as": read.describe_format(),
+                               "skipped": [f"row {s.row}: {s.reason}" for s in read.skipped
+                                           ][:50],
                                "ignored_columns": read.ignored_columns})
-            return materialized(con, returns_db.raw_table(spec),
-                                files=dg.MetadataValue.json(report))
+            rejected = [r for r in returns_db.rejected_files(con) if r["return"] == kind]
+            return materialized(con, returns_db.raw_table(spec), masked=spec.personal_columns,
+                                files=dg.MetadataValue.json(report),
+                                rejected_files=dg.MetadataValue.json(rejected))
 
     @dg.asset(name=f"stg_{kind}", group_name=group, kinds={"duckdb"},
               deps=[f"raw_{kind}", *staging_deps],
               description=f"{spec.title}, typed and checked: rows that break a rule go to "
                           "audit.quarantine; corrected files replace earlier ones.")
-    def _stg(carers: CarersResource) -> dg.MaterializeResult:
+    def _stg(context, carers: CarersResource) -> dg.MaterializeResult:
         now = datetime.now(UTC).replace(tzinfo=None)
+        # The audit history beside the editions: replayed before supersession is decided,
+        # appended with this refresh's first sights, loads and quarantine.
+        log = AuditLog(carers.publish_root)
         with carers.connect() as con:
-            files = returns_db.current_files(con, kind, now)
+            files = returns_db.current_files(con, kind, now, log)
             counts = returns_db.build_staging(con, spec, files, now.date())
+            record_loads(con, log, kind, counts.files, now, context.run_id)
             return materialized(
-                con, returns_db.staging_table(spec),
+                con, returns_db.staging_table(spec), masked=spec.personal_columns,
                 rows_in=counts.rows_in, rows_loaded=counts.rows_loaded,
                 rows_quarantined=counts.rows_quarantined, rows_superseded=counts.rows_superseded,
                 cross_rules_skipped=dg.MetadataValue.json(counts.skipped_rules),
                 quarantine=dg.MetadataValue.md(db.preview_markdown(
-                    con, "audit.quarantine", 20, where="return_kind = ?", params=[kind])))
+                    con, "audit.quarantine", 20, where="return_kind = ?", params=[kind],
+                    masked=["value"] if spec.personal else [])))
 
     return [_raw, _stg, gx_check(f"stg_{kind}", contract_suite(spec))]
