@@ -70,13 +70,16 @@ def _reference_udf(texts: Any) -> pa.Array:
 def register_parsers(con: duckdb.DuckDBPyConnection) -> None:
     """Make the one parser (sources.returns.values) callable from SQL on this connection:
     carers_parse(text, type, maximum) -> {value, rule, fix}; carers_reference_problem(text)."""
-    for name in ("carers_parse", "carers_reference_problem"):
+    functions = (("carers_parse", _parse_udf, ["VARCHAR", "VARCHAR", "BIGINT"], PARSED),
+                 ("carers_reference_problem", _reference_udf, ["VARCHAR"], "VARCHAR"))
+    for name, function, arguments, returns in functions:
         with contextlib.suppress(duckdb.InvalidInputException):
             con.remove_function(name)
-    con.create_function("carers_parse", _parse_udf, ["VARCHAR", "VARCHAR", "BIGINT"], PARSED,
-                        type="arrow", null_handling="special", side_effects=False)
-    con.create_function("carers_reference_problem", _reference_udf, ["VARCHAR"], "VARCHAR",
-                        type="arrow", null_handling="special", side_effects=False)
+        # Already registered on this database by another connection (warehouse.db keeps the
+        # database open across a run's connections): the same function, so keep it.
+        with contextlib.suppress(duckdb.CatalogException):
+            con.create_function(name, function, arguments, returns, type="arrow",
+                                null_handling="special", side_effects=False)
 
 
 q = db.quote_identifier  # names from the contract ('group' is a keyword)
