@@ -56,7 +56,7 @@ TARGETS: dict[str, Target] = {
                              ("tests/sources/test_returns_values.py",
                               "tests/sources/test_returns_values_edges.py"), 85.0),
     "returns-text": Target("sources/returns/text.py", ("tests/sources/test_returns_text.py",
-                                                       "tests/sources/test_returns_values.py"),
+                                                       "tests/sources/test_returns_text_edges.py"),
                            80.0),
     "returns-read": Target("sources/returns/read.py", ("tests/sources/test_returns_reader_parts.py",
                                                        "tests/sources/test_returns_read.py",
