@@ -1,8 +1,13 @@
-"""Small factories shared by the domain modules: national raw tables and GX-backed checks."""
+"""Small factories shared by the domain modules: national raw tables and GX-backed checks, and
+the Dagster metadata every asset carries (owners, kinds, tags, code references, table name,
+column schema)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import inspect
+import re
+import warnings
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -12,6 +17,7 @@ import pyarrow as pa
 
 from assets.checks import to_check_result
 from assets.resources import CarersResource
+from expectations import validation
 from expectations.core import Suite, run_suite
 from expectations.returns import contract_suite
 from sources.cache import cached_read
@@ -20,17 +26,161 @@ from sources.files import SourceFile, sha256_of
 from sources.registry import national_files, source_kind
 from sources.returns.contract import get as get_return
 from sources.returns.read import read_return
+from warehouse import catalogue as catalogue_module
 from warehouse import db
 from warehouse import returns as returns_db
 from warehouse.audit_log import AuditLog, record_loads
 
+# --- Dagster metadata (issue 21): what a Dagster user expects to see on every asset --------
 
-def materialized(con: duckdb.DuckDBPyConnection, table: str, masked: Sequence[str] = (),
+# The team that answers for each domain's data (Dagster owners: "team:..." or an email). These
+# are roles in Rotherham's carers partnership; a deployment renames them here.
+OWNERS = {
+    "census": "team:public-health-intelligence",
+    "small_areas": "team:public-health-intelligence",
+    "reference": "team:public-health-intelligence",
+    "indicators": "team:public-health-intelligence",
+    "publish": "team:public-health-intelligence",
+    "ascof": "team:adult-social-care-performance",
+    "assessments": "team:adult-social-care-performance",
+    "young_carers": "team:young-carers-service",
+    "events": "team:carers-strategy-partnership",
+    "reach": "team:carers-strategy-partnership",
+    "grants": "team:carers-strategy-partnership",
+    "returns": "team:carers-strategy-partnership",
+}
+
+# Columns whose meaning is the same in every table (lineage, areas, periods).
+COLUMN_MEANINGS = {
+    "_source_file": "the input file the row was read from",
+    "_source_sha256": "sha256 of that file's bytes",
+    "_source_row": "the row number in that file (as a person sees it in Excel)",
+    "_source_rows": "the rows of the input file this row was built from",
+    "_loaded_at": "when the refresh read the row (UTC)",
+    "source_org": "the organisation that sent the return",
+    "area_code": "ONS area code (GSS)",
+    "area_name": "ONS area name",
+    "area_level": "district, region or country",
+    "period_id": "the period (see dim_period)",
+    "financial_year": "financial year April-March, as its start year",
+    "census_year": "the census (2011 or 2021)",
+}
+
+
+def code_references(*paths: tuple[Path, int | None]) -> dg.CodeReferencesMetadataValue:
+    """Local file references (file, line) shown as the asset's source in the UI."""
+    with warnings.catch_warnings():  # Dagster marks code references beta: say it once, here
+        warnings.simplefilter("ignore", dg.BetaWarning)
+        return dg.CodeReferencesMetadataValue(code_references=[
+            dg.LocalFileCodeReference(file_path=str(path), line_number=line)
+            for path, line in paths if path.is_file()])
+
+
+def _caller() -> tuple[Path, int]:
+    """The domain module (and line) that called an asset factory."""
+    frame = inspect.stack()[2]
+    return Path(frame.filename).resolve(), frame.lineno
+
+
+def _defined_at(fn: Callable) -> tuple[Path, int]:
+    return Path(inspect.getsourcefile(fn) or "").resolve(), inspect.getsourcelines(fn)[1]
+
+
+def file_kinds(patterns: Sequence[str]) -> set[str]:
+    """csv / xlsx from a reader's file patterns."""
+    return {Path(p).suffix.lstrip(".").lower() for p in patterns if Path(p).suffix}
+
+
+def column_schema(con: duckdb.DuckDBPyConnection, table: str,
+                  meanings: dict[str, str] | None = None) -> dg.TableSchema:
+    """The table's columns as DuckDB holds them, with what each means where we know it."""
+    schema, name = table.split(".")
+    rows = con.execute("select column_name, data_type from information_schema.columns "
+                       "where table_schema = ? and table_name = ? order by ordinal_position",
+                       [schema, name]).fetchall()
+    known = {**COLUMN_MEANINGS, **(meanings or {})}
+    return dg.TableSchema(columns=[dg.TableColumn(c, t.lower(), description=known.get(c))
+                                   for c, t in rows])
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")[:63]
+
+
+def commitment_tags(catalogue: catalogue_module.Catalogue, group: str,
+                    group_of: dict[str, str]) -> dict[str, str]:
+    """`commitment_C1: identification_and_early_intervention`, ... for every strategy
+    commitment evidenced by an indicator that reads an asset of this group."""
+    found: set[str] = set()
+    for indicator in catalogue.indicators:
+        if group == "indicators" or any(group_of.get(i) == group for i in indicator.inputs):
+            found.update(indicator.commitments)
+    return {f"commitment_{c}": _slug(catalogue.commitments.get(c, c)) for c in sorted(found)}
+
+
+def with_project_metadata(assets_defs: Sequence[dg.AssetsDefinition],
+                          catalogue: catalogue_module.Catalogue,
+                          freshness: dict[str, dg.FreshnessPolicy] | None = None
+                          ) -> list[dg.AssetsDefinition]:
+    """Owners, `domain` and `commitment_*` tags, the `python` kind, code references (where a
+    factory did not give them) and freshness policies (by asset name) on every asset."""
+    group_of = {k.to_user_string(): a.group_names_by_key.get(k, "")
+                for a in assets_defs for k in a.keys}
+
+    def add(defined: tuple[Path, int]) -> Callable[[dg.AssetSpec], dg.AssetSpec]:
+        def apply(spec: dg.AssetSpec) -> dg.AssetSpec:
+            group = spec.group_name or ""
+            metadata = {} if "dagster/code_references" in spec.metadata else \
+                {"dagster/code_references": code_references(defined)}
+            tags = {"domain": group,
+                    **(commitment_tags(catalogue, group, group_of)
+                       if group not in ("reference", "returns", "publish") else {})}
+            spec = spec.merge_attributes(owners=[OWNERS[group]] if group in OWNERS else [],
+                                         tags=tags, kinds={"python"}, metadata=metadata)
+            policy = (freshness or {}).get(spec.key.to_user_string())
+            return spec.replace_attributes(freshness_policy=policy) if policy else spec
+        return apply
+
+    return [a.map_asset_specs(add(_defined_at(a.op.compute_fn.decorated_fn)))
+            for a in assets_defs]
+
+
+def static_metadata(table: str, *sources: tuple[Path, int | None]) -> dict[str, object]:
+    """Definition metadata: the DuckDB table name and the code the asset is made of."""
+    return {"dagster/table_name": table, "dagster/code_references": code_references(*sources)}
+
+
+def quarantine_markdown(con: duckdb.DuckDBPyConnection, kind: str, limit: int = 20,
+                        mask_values: bool = False) -> str:
+    """Quarantined rows of one return, what a person acts on first: file, row, column, value,
+    rule and fix; the file's hash last and shortened (the full hash is in audit.quarantine).
+    `mask_values` (a return about people): values shown as [masked], never in run storage."""
+    rows = con.execute(
+        "select source_file, source_row, column_name, value, rule, fix, "
+        "left(source_sha256, 12) from audit.quarantine where return_kind = ? "
+        "order by source_file, source_row, column_name limit ?", [kind, int(limit)]).fetchall()
+    header = ["file", "row", "column", "value", "rule", "fix", "sha256 (first 12)"]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for row in rows:
+        if mask_values and row[3] is not None:
+            row = (*row[:3], "[masked]", *row[4:])
+        lines.append("| " + " | ".join("" if v is None else str(v).replace("|", "\\|")
+                                       for v in row) + " |")
+    return "\n".join(lines)
+
+# --- end of Dagster metadata --------------------------------------------------------------
+
+
+def materialized(con: duckdb.DuckDBPyConnection, table: str,
+                 meanings: dict[str, str] | None = None, masked: Sequence[str] = (),
                  **extra: object) -> dg.MaterializeResult:
-    """MaterializeResult with the table's row count and a preview for the UI; `masked`
-    columns (personal) are shown as [masked], so their values never reach run storage."""
+    """MaterializeResult with the table's row count, column schema and a preview for the UI;
+    `masked` columns (personal) are shown as [masked], so their values never reach run
+    storage."""
     return dg.MaterializeResult(metadata={
         "dagster/row_count": db.row_count(con, table),
+        "dagster/table_name": table,
+        "dagster/column_schema": column_schema(con, table, meanings),
         "table": table,
         "preview": dg.MetadataValue.md(db.preview_markdown(con, table, masked=masked)),
         **extra,
@@ -46,9 +196,12 @@ def national_raw_asset(name: str, kind: str, group: str, description: str
                        ) -> dg.AssetsDefinition:
     """raw_* asset for a national table, read by the reader that declares `kind`: the landing
     folder's copy supersedes the shipped one."""
-    reader = source_kind(kind).reader
+    declared = source_kind(kind)
+    reader = declared.reader
 
-    @dg.asset(name=name, group_name=group, description=description, kinds={"duckdb"})
+    @dg.asset(name=name, group_name=group, description=description,
+              kinds={"duckdb", "python", *file_kinds(declared.patterns)},
+              metadata=static_metadata(db.table_for(name), _caller(), _defined_at(reader)))
     def _raw(carers: CarersResource) -> dg.MaterializeResult:
         files = national_files(kind, carers.landing_dir, carers.public_dir)
         if len(files) != 1:
@@ -77,8 +230,10 @@ def sql_asset(name: str, group: str, description: str, deps: Sequence[str],
               params: dict | None = None) -> dg.AssetsDefinition:
     """An asset that is one SQL file (warehouse/sql/<name>.sql) made into its table."""
 
-    @dg.asset(name=name, group_name=group, description=description, kinds={"duckdb"},
-              deps=list(deps))
+    @dg.asset(name=name, group_name=group, description=description,
+              kinds={"duckdb", "sql"}, deps=list(deps),
+              metadata=static_metadata(db.table_for(name), _caller(),
+                                       (db.SQL_DIR / f"{name}.sql", 1)))
     def _sql(carers: CarersResource) -> dg.MaterializeResult:
         with carers.connect() as con:
             table = db.table_for(name)
@@ -95,9 +250,13 @@ def gx_check(asset: str, suite: Suite, additional_deps: Sequence[str] = (),
 
     @dg.asset_check(asset=asset, name=suite.name, description=suite.description,
                     blocking=blocking, additional_deps=[dg.AssetKey(d) for d in additional_deps])
-    def _check(carers: CarersResource) -> dg.AssetCheckResult:
+    def _check(context, carers: CarersResource) -> dg.AssetCheckResult:
         with carers.connect() as con:
-            return to_check_result(run_suite(con, suite, carers.engine), warn_only=not blocking)
+            result = run_suite(con, suite, carers.engine)
+        # Kept as a GX validation result; its Data Docs page is built when the run ends.
+        page = validation.record(carers.gx_dir, result, suite, asset, context.run.run_id)
+        return to_check_result(result, warn_only=not blocking, data_docs=page,
+                               data_docs_index=validation.index_page(carers.gx_dir))
 
     return _check
 
@@ -106,9 +265,13 @@ def return_assets(kind: str, group: str, staging_deps: Sequence[str] = ()
                   ) -> list[dg.AssetsDefinition | dg.AssetChecksDefinition]:
     """raw_<kind>, stg_<kind> and the contract's GX check for one local return (RETURNS.md)."""
     spec = get_return(kind)
+    called_at = _caller()
+    meanings = {c.name: c.meaning or c.describe_type for c in spec.columns}
 
-    @dg.asset(name=f"raw_{kind}", group_name=group, kinds={"duckdb"},
+    @dg.asset(name=f"raw_{kind}", group_name=group, kinds={"duckdb", "python", "csv", "xlsx"},
               deps=["audit_landing_files"],
+              metadata=static_metadata(returns_db.raw_table(spec), called_at,
+                                       _defined_at(read_return), _defined_at(get_return)),
               description=f"{spec.title}: every row of every {kind} return as sent (text), "
                           "with file, sha256 and Excel row; kept across refreshes as history.")
     def _raw(carers: CarersResource) -> dg.MaterializeResult:
@@ -139,8 +302,10 @@ def return_assets(kind: str, group: str, staging_deps: Sequence[str] = ()
                                 files=dg.MetadataValue.json(report),
                                 rejected_files=dg.MetadataValue.json(rejected))
 
-    @dg.asset(name=f"stg_{kind}", group_name=group, kinds={"duckdb"},
+    @dg.asset(name=f"stg_{kind}", group_name=group, kinds={"duckdb", "sql"},
               deps=[f"raw_{kind}", *staging_deps],
+              metadata=static_metadata(returns_db.staging_table(spec), called_at,
+                                       _defined_at(returns_db.build_staging)),
               description=f"{spec.title}, typed and checked: rows that break a rule go to "
                           "audit.quarantine; corrected files replace earlier ones.")
     def _stg(context, carers: CarersResource) -> dg.MaterializeResult:
@@ -153,12 +318,11 @@ def return_assets(kind: str, group: str, staging_deps: Sequence[str] = ()
             counts = returns_db.build_staging(con, spec, files, now.date())
             record_loads(con, log, kind, counts.files, now, context.run_id)
             return materialized(
-                con, returns_db.staging_table(spec), masked=spec.personal_columns,
+                con, returns_db.staging_table(spec), meanings, masked=spec.personal_columns,
                 rows_in=counts.rows_in, rows_loaded=counts.rows_loaded,
                 rows_quarantined=counts.rows_quarantined, rows_superseded=counts.rows_superseded,
                 cross_rules_skipped=dg.MetadataValue.json(counts.skipped_rules),
-                quarantine=dg.MetadataValue.md(db.preview_markdown(
-                    con, "audit.quarantine", 20, where="return_kind = ?", params=[kind],
-                    masked=["value"] if spec.personal else [])))
+                quarantine=dg.MetadataValue.md(quarantine_markdown(
+                    con, kind, mask_values=spec.personal)))
 
     return [_raw, _stg, gx_check(f"stg_{kind}", contract_suite(spec))]

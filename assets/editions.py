@@ -31,6 +31,25 @@ def _check_results(context: dg.AssetExecutionContext) -> list[dict]:
     return sorted(results, key=lambda r: (r["asset"], r["check"]))
 
 
+def _validation_summary(context: dg.AssetExecutionContext) -> list[dict]:
+    """Per GX suite run in this refresh: its expectations, how many passed and failed (the
+    details are in the Data Docs, which stay internal)."""
+    records = context.instance.get_records_for_run(
+        context.run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION).records
+    summary = []
+    for record in records:
+        evaluation = record.event_log_entry.dagster_event.event_specific_data
+        metadata = evaluation.metadata
+        if "expectations_evaluated" not in metadata:
+            continue  # not a GX suite (freshness, indicator coverage)
+        summary.append({"suite": evaluation.check_name,
+                        "asset": evaluation.asset_key.to_user_string(),
+                        "expectations": metadata["expectations_evaluated"].value,
+                        "passed": metadata["expectations_passed"].value,
+                        "failed": metadata["expectations_failed"].value})
+    return sorted(summary, key=lambda r: (r["asset"], r["suite"]))
+
+
 def published_edition_asset(upstream: Sequence[dg.AssetKey]) -> dg.AssetsDefinition:
     """The publish asset, downstream of every other asset: if any step fails, or any blocking
     check fails, nothing is published and `latest` stays on the last good edition."""
@@ -62,6 +81,7 @@ def _publish(context: dg.AssetExecutionContext, carers: CarersResource) -> dg.Ma
         "rejected_files": rejected,
         "checks": _check_results(context),
         "read": read,
+        "validation": _validation_summary(context),
     }
     edition = new_edition_id(context.run_id)
     extra_tables, extra_files = published_outputs(tables, carers.cache_dir / "charts")

@@ -8,7 +8,8 @@ from warehouse import db
 from warehouse.returns import record_landing, record_rejected, rejected_files, start_run
 
 
-@dg.asset(group_name="returns", kinds={"duckdb"})
+@dg.asset(group_name="returns", kinds={"duckdb"},
+          metadata={"dagster/table_name": "audit.landing_files"})
 def audit_landing_files(carers: CarersResource) -> dg.MaterializeResult:
     """Every file in the landing folder, its sha256 and what it is; a file no reader
     recognises is recorded as rejected with why, and the other files still load."""

@@ -25,7 +25,8 @@ dim_area = sql_asset(
     deps=["raw_lookup_lad_region"])
 
 
-@dg.asset(group_name="reference", kinds={"duckdb"})
+@dg.asset(group_name="reference", kinds={"duckdb"},
+          metadata={"dagster/table_name": "marts.dim_period"})
 def dim_period(carers: CarersResource) -> dg.MaterializeResult:
     """Census days, financial and academic years, months and quarters, with their labels."""
     with carers.connect() as con:

@@ -13,6 +13,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
+from expectations import validation
 from sources.files import EXAMPLES_DIR, PUBLIC_DIR
 from warehouse import catalogue, db, health, lock
 
@@ -26,6 +27,9 @@ FIELDS = {
     "duckdb_memory": ("CARERS_DUCKDB_MEMORY", db.DEFAULT_MEMORY_LIMIT),
     "expectations_engine": ("CARERS_EXPECTATIONS_ENGINE", "sql"),
     "extra_catalogues": ("CARERS_CATALOGUE_EXTRA", ""),
+    # The GX file data context (validation results, Data Docs); blank: `gx/` beside the
+    # warehouse file, so every warehouse keeps its own validation history.
+    "gx": ("CARERS_GX", ""),
 }
 DEFAULTS = {variable: default for variable, default in FIELDS.values()}
 
@@ -36,7 +40,8 @@ def _path(value: str, field: str) -> Path:
 
 class CarersResource(dg.ConfigurableResource):
     """Paths of the live DuckDB warehouse, the published editions and the landing folder; the
-    DuckDB memory limit, the expectations engine and any extra catalogue folders."""
+    DuckDB memory limit, the expectations engine, any extra catalogue folders and the GX
+    context (validation results and Data Docs)."""
 
     warehouse: str = ""
     publish: str = ""
@@ -44,6 +49,7 @@ class CarersResource(dg.ConfigurableResource):
     duckdb_memory: str = ""
     expectations_engine: str = ""
     extra_catalogues: str = ""
+    gx: str = ""
 
     @property
     def warehouse_path(self) -> Path:
@@ -61,6 +67,13 @@ class CarersResource(dg.ConfigurableResource):
     def cache_dir(self) -> Path:
         """Parsed national files kept by sha256, beside the warehouse (sources/cache.py)."""
         return self.warehouse_path.parent / "cache"
+
+    @property
+    def gx_dir(self) -> Path:
+        """The GX file data context: results of every suite and the Data Docs site."""
+        if self.gx:
+            return Path(self.gx).expanduser().resolve()
+        return self.warehouse_path.parent / "gx"
 
     @property
     def public_dir(self) -> Path:
@@ -108,6 +121,9 @@ class CarersResource(dg.ConfigurableResource):
             db.release(self.warehouse_path)
         finally:
             lock.release(self.warehouse_path)
+        # The run's suite results become GX validation results and Data Docs in a process of
+        # their own: importing GX takes seconds, and nothing in the run needs to wait for it.
+        validation.start_build(self.gx_dir)
 
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:

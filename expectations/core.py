@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import json
 from functools import cache
 from typing import Any
 
 import duckdb
 
 from expectations.sql_engine import UnsupportedExpectation, run_suite_sql
-from expectations.suite import SAMPLE_SIZE, Failure, Suite, SuiteResult
+from expectations.suite import (
+    SAMPLE_SIZE,
+    Failure,
+    Outcome,
+    Suite,
+    SuiteResult,
+    mask_personal,
+    result_of,
+)
 
 __all__ = ["SAMPLE_SIZE", "Failure", "Suite", "SuiteResult", "run_suite", "run_suite_gx"]
 
@@ -50,7 +59,10 @@ def _plain(value: Any) -> Any:
         return {k: _plain(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_plain(v) for v in value]
-    return value.item() if hasattr(value, "item") else value
+    value = value.item() if hasattr(value, "item") else value
+    if value is not None and not isinstance(value, (str, bytes)) and value != value:
+        return None  # pandas shows a missing value as NaN / NaT / NA: the SQL engine's null
+    return value
 
 
 ENGINES = ("sql", "gx")
@@ -73,10 +85,10 @@ def run_suite(con: duckdb.DuckDBPyConnection, suite: Suite,
     chosen = engine(engine_name)
     if chosen == "sql":
         try:
-            return run_suite_sql(con, suite)
+            return mask_personal(run_suite_sql(con, suite), suite)
         except UnsupportedExpectation:
             pass
-    return run_suite_gx(con, suite)
+    return mask_personal(run_suite_gx(con, suite), suite)
 
 
 def run_suite_gx(con: duckdb.DuckDBPyConnection, suite: Suite) -> SuiteResult:
@@ -97,18 +109,25 @@ def run_suite_gx(con: duckdb.DuckDBPyConnection, suite: Suite) -> SuiteResult:
                                 result_format=result_format)
     source.delete_asset(asset.name)
 
-    failures = []
+    outcomes = []
     for r in validation.results:
         error = _exception_text(r.exception_info)
-        if r.success and not error:
-            continue
-        kwargs = r.expectation_config.kwargs
-        column = kwargs.get("column") or ", ".join(kwargs.get("column_list", []) or []) or None
-        samples = r.result.get("partial_unexpected_index_list") or \
-            r.result.get("partial_unexpected_list") or []
-        if not samples and "observed_value" in r.result:
-            samples = [{"observed_value": r.result["observed_value"]}]
-        failures.append(Failure(r.expectation_config.type, column,
-                                r.result.get("unexpected_count"), r.result.get("element_count"),
-                                _plain(samples)[:SAMPLE_SIZE], error))
-    return SuiteResult(suite.name, len(frame), len(validation.results), failures)
+        config = {k: _plain(v) for k, v in r.expectation_config.kwargs.items()
+                  if k not in ("batch_id",)}
+        res = r.result or {}
+        samples = res.get("partial_unexpected_index_list") or \
+            res.get("partial_unexpected_list") or []
+        outcomes.append(Outcome(
+            r.expectation_config.type, config, bool(r.success) and not error,
+            res.get("element_count"), res.get("unexpected_count"), res.get("missing_count"),
+            _plain(samples)[:SAMPLE_SIZE], _plain(res.get("observed_value")), error))
+    # GX groups results by domain: give them back in the order the suite declares them.
+    order = {_identity(e.expectation_type, e.configuration.kwargs): i
+             for i, e in reversed(list(enumerate(expectations)))}
+    outcomes.sort(key=lambda o: order.get(_identity(o.type, o.kwargs), len(order)))
+    return result_of(suite.name, len(frame), outcomes, "gx")
+
+
+def _identity(kind: str, kwargs: dict[str, Any]) -> str:
+    shown = {k: _plain(v) for k, v in kwargs.items() if k not in ("batch_id",) and v is not None}
+    return kind + json.dumps(shown, sort_keys=True, default=str)

@@ -20,7 +20,7 @@ from typing import Any
 
 import duckdb
 
-from expectations.suite import SAMPLE_SIZE, Failure, Suite, SuiteResult
+from expectations.suite import SAMPLE_SIZE, Outcome, Suite, SuiteResult, result_of
 
 
 class UnsupportedExpectation(Exception):
@@ -140,19 +140,21 @@ def run_suite_sql(con: duckdb.DuckDBPyConnection, suite: Suite) -> SuiteResult:
         raise UnsupportedExpectation(str(exc)) from exc
     assert row is not None
     rows = int(row[0])
-    failures: list[Failure] = []
+    outcomes: list[Outcome] = []
     position = 1
     for i, e in enumerate(expectations):
         k = e.kwargs
+        config = {key: value for key, value in k.items() if key not in ("notes", "id")}
         if e.type in SIMPLE:
             unexpected, nonnull = int(row[position]), int(row[position + 1])
             position += 2
+            missing: int | None = rows - nonnull
             if e.type == "expect_column_values_to_not_be_null":
-                nonnull = rows
-            if _success(unexpected, nonnull, k.get("mostly")):
-                continue
-            samples = _samples(con, source, simple[i], params, k["column"], suite.row_id)
-            failures.append(Failure(e.type, k["column"], unexpected, rows, samples))
+                nonnull, missing = rows, None
+            samples = _samples(con, source, simple[i], params, k["column"], suite.row_id) \
+                if unexpected else []
+            outcomes.append(Outcome(e.type, config, _success(unexpected, nonnull, k.get("mostly")),
+                                    rows, unexpected, missing, samples))
         elif e.type in GROUPED:
             columns = list(k.get("column_list") or [k.get("column")])
             cols = ", ".join(_q(c) for c in columns)
@@ -167,24 +169,24 @@ def run_suite_sql(con: duckdb.DuckDBPyConnection, suite: Suite) -> SuiteResult:
                 dict(suite.params) or None).fetchall()[0]
             assert counted is not None
             unexpected, nonnull = int(counted[0]), int(counted[1])
-            if _success(unexpected, nonnull, k.get("mostly")):
-                continue
-            condition = (f"({cols}) in (select ({cols}) from _suite where {ignore} "
-                         f"group by {cols} having count(*) > 1)" if len(columns) > 1 else
-                         f"{_q(columns[0])} in (select {_q(columns[0])} from _suite "
-                         f"where {ignore} group by 1 having count(*) > 1)")
-            samples = _samples(con, source, condition, dict(suite.params), columns,
-                               suite.row_id)
-            failures.append(Failure(e.type, ", ".join(columns), unexpected, rows, samples))
+            samples = []
+            if unexpected:
+                condition = (f"({cols}) in (select ({cols}) from _suite where {ignore} "
+                             f"group by {cols} having count(*) > 1)" if len(columns) > 1 else
+                             f"{_q(columns[0])} in (select {_q(columns[0])} from _suite "
+                             f"where {ignore} group by 1 having count(*) > 1)")
+                samples = _samples(con, source, condition, dict(suite.params), columns,
+                                   suite.row_id)
+            outcomes.append(Outcome(e.type, config, _success(unexpected, nonnull, k.get("mostly")),
+                                    rows, unexpected, rows - nonnull, samples))
         else:
             if e.type == "expect_table_row_count_to_equal":
                 ok = rows == int(k["value"])
             else:
                 ok = ((k.get("min_value") is None or rows >= k["min_value"])
                       and (k.get("max_value") is None or rows <= k["max_value"]))
-            if not ok:
-                failures.append(Failure(e.type, None, None, None, [{"observed_value": rows}]))
-    return SuiteResult(suite.name, rows, len(expectations), failures)
+            outcomes.append(Outcome(e.type, config, ok, observed_value=rows))
+    return result_of(suite.name, rows, outcomes, "sql")
 
 
 def _samples(con: duckdb.DuckDBPyConnection, source: str, condition: str,

@@ -87,4 +87,5 @@ young_carers_support_consistency = Suite(
         x.ExpectColumnValuesToBeInSet(column="support_without_start", value_set=[0]),
     ],
     row_id="_source_row",
+    personal_columns=("case_ref",),
 )

@@ -10,11 +10,14 @@ from pipelines.commands import register_all
 from pipelines.refresh import absolute_settings, cmd_refresh, use_project_instance
 from pipelines.settings import DEFAULTS, PROJECT_ROOT
 
+WORKSPACE = "workspace.yaml"
+
 
 def cmd_ui(args: argparse.Namespace) -> int:
     absolute_settings(args)
     use_project_instance()
-    command = [sys.executable, "-m", "dagster", "dev", "-m", "pipelines.definitions",
+    # workspace.yaml names the code location carers_outcomes, as pyproject.toml does.
+    command = [sys.executable, "-m", "dagster", "dev", "-w", str(PROJECT_ROOT / WORKSPACE),
                "-h", args.host, "-p", str(args.port)]
     print(f"Dagster UI on http://{args.host}:{args.port} (instance: {PROJECT_ROOT}/dagster.yaml)")
     return subprocess.call(command)

@@ -11,6 +11,7 @@ from typing import Any
 
 import duckdb
 
+from expectations import validation
 from pipelines import faults
 from pipelines.faults import EXIT_BUSY, EXIT_FAILED, Fault
 from pipelines.settings import PROJECT_ROOT, resource_run_config, setting
@@ -24,7 +25,7 @@ __all__ = ["EXIT_BUSY", "EXIT_FAILED", "cmd_refresh", "summarise"]
 def absolute_settings(args: argparse.Namespace) -> None:
     """Fix every path to an absolute one before we move to the project root."""
     for name, flag in (("CARERS_WAREHOUSE", "warehouse"), ("CARERS_PUBLISH", "publish"),
-                       ("CARERS_LANDING", "landing")):
+                       ("CARERS_LANDING", "landing"), ("CARERS_GX", "gx")):
         value = getattr(args, flag, None)
         if value:
             os.environ[name] = str(Path(value).expanduser().resolve())
@@ -116,6 +117,9 @@ def summarise_with_fault(result: Any) -> tuple[list[str], bool, Fault | None]:
         lines.extend(_load_report())
     else:
         lines.append("The landing folder was not read in this run: no return counts to show.")
+    gx = Path(os.environ.get("CARERS_GX") or setting("CARERS_WAREHOUSE").parent / "gx")
+    lines.append(f"Validation results: Data Docs are built in the background at "
+                 f"{validation.index_page(gx)} (`carers docs` builds them now).")
     ok = result.success and not blocking_failed
     if fault is not None:
         lines.append(fault.message)

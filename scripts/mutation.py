@@ -47,7 +47,9 @@ class Target:
 # change that lets more mutants survive fails `--check`. Raise them as tests improve.
 TARGETS: dict[str, Target] = {
     "stats": Target("warehouse/stats.py", ("tests/warehouse/test_stats.py",
-                                           "tests/warehouse/test_stats_edges.py"), 90.0),
+                                           "tests/warehouse/test_stats_edges.py",
+                                           "tests/warehouse/test_stats_phe_indicator_methods.py"),
+                    90.0),
     "disclosure": Target("reporting/disclosure.py", ("tests/reporting/test_disclosure.py",
                                                      "tests/reporting/test_disclosure_edges.py"),
                          75.0),  # measured 78.8% on a sample of 80; target 90 (docs/testing.md)

@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+from datetime import date, datetime
+
 import dagster as dg
 import duckdb
 import pytest
 
 from expectations.core import Suite, run_suite
 from expectations.returns import contract_suite
-from expectations.sql_engine import UnsupportedExpectation, declared, run_suite_sql
+from expectations.sql_engine import (
+    GROUPED,
+    SIMPLE,
+    TABLE,
+    UnsupportedExpectation,
+    declared,
+    run_suite_sql,
+)
+from expectations.suite import MASK
 from sources.returns.contract import RETURNS
 
 
@@ -34,6 +46,7 @@ def _suite(build) -> Suite:
 
 BUILDS = {
     "passing": lambda x: [x.ExpectColumnValuesToBeBetween(column="_source_row", min_value=1),
+                          x.ExpectColumnValuesToNotBeNull(column="_source_row"),
                           x.ExpectTableRowCountToBeBetween(min_value=1, max_value=10)],
     "failing": lambda x: [
         x.ExpectColumnValuesToNotBeNull(column="area_code"),
@@ -46,7 +59,38 @@ BUILDS = {
         x.ExpectColumnValuesToBeInSet(column="persons", value_set=[5, 7], mostly=0.3),
         x.ExpectTableRowCountToBeBetween(min_value=10),
     ],
+    "not_in_set_and_not_match_regex": lambda x: [
+        x.ExpectColumnValuesToNotBeInSet(column="band", value_set=["z", "q"]),
+        x.ExpectColumnValuesToNotBeInSet(column="persons", value_set=[-1, 3000]),
+        x.ExpectColumnValuesToNotBeInSet(column="org", value_set=["nobody"]),
+        x.ExpectColumnValuesToNotMatchRegex(column="area_code", regex=r"^W"),
+        x.ExpectColumnValuesToNotMatchRegex(column="area_code", regex=r"^X"),
+        x.ExpectColumnValuesToMatchRegex(column="area_code", regex=r"^E", mostly=0.5),
+    ],
+    "row_count_to_equal": lambda x: [
+        x.ExpectTableRowCountToEqual(value=6),
+        x.ExpectTableRowCountToEqual(value=5),
+        x.ExpectTableRowCountToBeBetween(min_value=6, max_value=6),
+        x.ExpectTableRowCountToBeBetween(max_value=5),
+    ],
+    "strict_bounds": lambda x: [
+        # 2 is the smallest value and 3000 the largest: strict bounds exclude them.
+        x.ExpectColumnValuesToBeBetween(column="persons", min_value=-1, strict_min=True),
+        x.ExpectColumnValuesToBeBetween(column="persons", max_value=3000, strict_max=True),
+        x.ExpectColumnValuesToBeBetween(column="persons", min_value=-1, max_value=3000),
+        x.ExpectColumnValuesToBeBetween(column="persons", min_value=-2, max_value=3001,
+                                        strict_min=True, strict_max=True),
+    ],
+    "uniqueness": lambda x: [
+        x.ExpectColumnValuesToBeUnique(column="org"),
+        x.ExpectColumnValuesToBeUnique(column="_source_row"),
+        x.ExpectCompoundColumnsToBeUnique(column_list=["org", "band"]),
+        x.ExpectCompoundColumnsToBeUnique(column_list=["_source_row", "org"]),
+    ],
 }
+
+# Every expectation type the SQL engine compiles: each appears in BUILDS, passing and failing.
+COMPILED = SIMPLE | GROUPED | TABLE
 
 
 def _summary(result) -> tuple:
@@ -55,12 +99,34 @@ def _summary(result) -> tuple:
                    for f in result.failures))
 
 
+def _outcomes(result) -> list[tuple]:
+    """Every expectation's verdict, counts and sample values, in declared order."""
+    return [(o.type, o.column, o.success, o.element_count, o.unexpected_count,
+             _normalised(o.samples), o.observed_value, o.error) for o in result.outcomes]
+
+
+def _normalised(samples: list) -> list:
+    """Samples as engine-neutral values: dicts compared by their items, numbers as floats
+    (pandas turns an integer column with nulls into floats)."""
+    def one(v):
+        if isinstance(v, dict):
+            return tuple(sorted((k, one(x)) for k, x in v.items()))
+        if isinstance(v, list):
+            return tuple(one(x) for x in v)
+        if isinstance(v, bool) or v is None or isinstance(v, str):
+            return v
+        return float(v)
+    return [one(s) for s in samples]
+
+
 @pytest.mark.parametrize("name", sorted(BUILDS))
 def test_sql_engine_matches_gx(con, name):
     suite = _suite(BUILDS[name])
     sql = run_suite(con, suite, engine_name="sql")
     gx = run_suite(con, suite, engine_name="gx")
+    assert (sql.engine, gx.engine) == ("sql", "gx")
     assert _summary(sql) == _summary(gx)
+    assert _outcomes(sql) == _outcomes(gx)
     if name == "failing":
         assert not sql.success and len(sql.failures) == 8  # all but the passing `mostly`
         by = {(f.expectation, f.column): f for f in sql.failures}
@@ -110,3 +176,114 @@ def test_engine_variable_reaches_the_resource(monkeypatch):
     resource = carers_resource()
     assert resource.expectations_engine == dg.EnvVar("CARERS_EXPECTATIONS_ENGINE")
     assert "duckdb_memory" not in resource.model_dump(exclude_unset=True)
+
+
+def test_parity_covers_every_compiled_type_passing_and_failing(con):
+    verdicts: dict[str, set[bool]] = {}
+    for build in BUILDS.values():
+        for o in run_suite(con, _suite(build), engine_name="sql").outcomes:
+            verdicts.setdefault(o.type, set()).add(o.success)
+    assert set(verdicts) == COMPILED
+    assert {t for t, seen in verdicts.items() if seen != {True, False}} == set()
+
+
+def test_every_shipped_suite_uses_only_compiled_types():
+    """The suites the pipeline runs use no type the parity tests above do not cover."""
+    import expectations
+    from expectations.suite import Suite as SuiteType
+
+    used: dict[str, set[str]] = {}
+    for module in pkgutil.iter_modules(expectations.__path__):
+        loaded = importlib.import_module(f"expectations.{module.name}")
+        for value in vars(loaded).values():
+            if isinstance(value, SuiteType):
+                for e in declared(value):
+                    used.setdefault(e.type, set()).add(value.name)
+    for spec in RETURNS.values():
+        for e in declared(contract_suite(spec)):
+            used.setdefault(e.type, set()).add(spec.kind)
+    assert set(used) == {
+        "expect_column_values_to_not_be_null", "expect_column_values_to_be_in_set",
+        "expect_column_values_to_be_between", "expect_column_values_to_match_regex",
+        "expect_column_values_to_be_unique", "expect_compound_columns_to_be_unique",
+        "expect_table_row_count_to_be_between"}
+    assert set(used) <= COMPILED, set(used) - COMPILED
+
+
+def test_samples_are_the_same_rows_in_the_same_order(con):
+    suite = _suite(BUILDS["strict_bounds"])
+    sql, gx = (run_suite(con, suite, engine_name=e) for e in ("sql", "gx"))
+    assert sql.outcomes[1].samples == [{"_source_row": 5, "persons": 3000}]
+    assert [o.samples for o in sql.outcomes] == [
+        [{"_source_row": 2, "persons": -1}], [{"_source_row": 5, "persons": 3000}], [], []]
+    assert _outcomes(sql) == _outcomes(gx)
+
+
+@pytest.fixture()
+def dated() -> duckdb.DuckDBPyConnection:
+    c = duckdb.connect()
+    c.execute("""
+        create table t as select * from (values
+            (1, date '2024-04-01', timestamp '2024-04-01 09:30:00'),
+            (2, date '2025-03-31', timestamp '2025-03-31 23:59:59'),
+            (3, date '2025-04-01', timestamp '2025-04-01 00:00:00'),
+            (4, null, null)
+        ) as v(_source_row, day, seen_at)
+    """)
+    return c
+
+
+def test_dates_between_match_gx(dated):
+    """Bounds of the column's own type (date for DATE, datetime for TIMESTAMP: STACK-NOTES)."""
+    suite = _suite(lambda x: [
+        x.ExpectColumnValuesToBeBetween(column="day", min_value=date(2024, 4, 1),
+                                        max_value=date(2025, 3, 31)),
+        x.ExpectColumnValuesToBeBetween(column="day", min_value=date(2024, 4, 1),
+                                        strict_min=True),
+        x.ExpectColumnValuesToBeBetween(column="seen_at",
+                                        max_value=datetime(2025, 3, 31, 23, 59, 59)),
+        x.ExpectColumnValuesToBeBetween(column="seen_at", min_value=datetime(2024, 1, 1)),
+        x.ExpectColumnValuesToNotBeNull(column="day"),
+    ])
+    sql, gx = (run_suite(dated, suite, engine_name=e) for e in ("sql", "gx"))
+    assert [(o.success, o.unexpected_count) for o in sql.outcomes] == [
+        (False, 1), (False, 1), (False, 1), (True, 0), (False, 1)]
+    assert _summary(sql) == _summary(gx)
+    assert [(o.type, o.success, o.element_count, o.unexpected_count, o.error)
+            for o in sql.outcomes] == [(o.type, o.success, o.element_count, o.unexpected_count,
+                                        o.error) for o in gx.outcomes]
+    assert sql.outcomes[0].samples == [{"_source_row": 3, "day": "2025-04-01"}]
+
+
+def test_empty_table_matches_gx():
+    c = duckdb.connect()
+    c.execute("create table t (_source_row integer, area_code varchar, persons integer)")
+    suite = _suite(lambda x: [
+        x.ExpectColumnValuesToNotBeNull(column="area_code"),
+        x.ExpectColumnValuesToBeBetween(column="persons", min_value=0),
+        x.ExpectColumnValuesToBeInSet(column="area_code", value_set=["E08000018"]),
+        x.ExpectColumnValuesToBeUnique(column="area_code"),
+        x.ExpectCompoundColumnsToBeUnique(column_list=["area_code", "persons"]),
+        x.ExpectTableRowCountToBeBetween(min_value=1),
+        x.ExpectTableRowCountToEqual(value=0),
+    ])
+    sql, gx = (run_suite(c, suite, engine_name=e) for e in ("sql", "gx"))
+    assert sql.rows == 0
+    assert [o.success for o in sql.outcomes] == [True, True, True, True, True, False, True]
+    assert _summary(sql) == _summary(gx)
+    assert [(o.type, o.success, o.unexpected_count) for o in sql.outcomes] == \
+        [(o.type, o.success, o.unexpected_count) for o in gx.outcomes]
+
+
+def test_personal_columns_are_masked_by_both_engines(con):
+    suite = Suite("t_suite", "test", "select * from t", BUILDS["failing"],
+                  row_id="_source_row", personal_columns=("area_code",))
+    for engine_name in ("sql", "gx"):
+        result = run_suite(con, suite, engine_name=engine_name)
+        text = repr([o.samples for o in result.outcomes]) + repr(
+            [f.samples for f in result.failures])
+        assert "bad" not in text and "E08000018" not in text, engine_name
+        regex = next(o for o in result.outcomes
+                     if o.type == "expect_column_values_to_match_regex")
+        assert regex.samples[:2] == [{"_source_row": 3, "area_code": MASK},
+                                     {"_source_row": 4, "area_code": MASK}], engine_name
