@@ -303,6 +303,18 @@ def build_model(frame: pd.DataFrame, relations: Sequence[Relation], people: set[
             model.unused.append(label)
             continue
         model.equations.append(eq)
+    # Denominators that add up are as visible to an outsider as numerators: breakdowns' to
+    # their `all` row (a rate's 3 people beside 60 and 80 of 143), districts' to their region.
+    for (ind, _, _), members in index.by_group.items():
+        total = [i for i in members if index.rows[i]["breakdown"] == "all"]
+        parts = [(*KEY_OF(index.rows[i]), "d") for i in members
+                 if index.rows[i]["breakdown"] != "all"]
+        parts = [c for c in parts if c in model.value]
+        if total and parts and (*KEY_OF(index.rows[total[0]]), "d") in model.value:
+            _add_if_it_holds(model, {(*KEY_OF(index.rows[total[0]]), "d"): 1.0,
+                                     **{c: -1.0 for c in parts}},
+                             f"denominators of {ind} {KEY_OF(index.rows[total[0]])}", skip,
+                             check)
     # By construction: a proportion's complement (denominator - numerator) is a count of
     # people too, and it bounds the numerator by the denominator.
     for r in index.rows.values():
@@ -333,6 +345,10 @@ def build_model(frame: pd.DataFrame, relations: Sequence[Relation], people: set[
         for k, total in whole.items():
             if parts.get(k):
                 add({total: 1.0, **{c: -1.0 for c in parts[k]}}, f"districts {k}")
+                dens = [(*c[:4], "d") for c in parts[k] if (*c[:4], "d") in model.value]
+                if (*total[:4], "d") in model.value and dens:
+                    _add_if_it_holds(model, {(*total[:4], "d"): 1.0, **{c: -1.0 for c in dens}},
+                                     f"district denominators {k}", skip, check)
     # Equations over canonical cells (one count under two indicators is one unknown).
     canon_eqs = []
     for eq in model.equations:
@@ -344,6 +360,19 @@ def build_model(frame: pd.DataFrame, relations: Sequence[Relation], people: set[
             canon_eqs.append(merged)
     model.equations = canon_eqs
     return model
+
+
+def _add_if_it_holds(model: Model, eq: dict[Cell, float], label: str, skip: set[str],
+                     check: bool) -> None:
+    """An equation an outsider can see for themselves, used only where the values follow it
+    (with `check`; else where the true values did, `skip` naming those that did not)."""
+    if label in skip:
+        return
+    residual = sum(v * model.value[c] for c, v in eq.items())
+    if check and not math.isnan(residual) and abs(residual) > 1e-6:
+        model.unused.append(label)
+        return
+    model.equations.append(eq)
 
 
 def KEY_OF(r: dict) -> tuple[str, str, str, str]:

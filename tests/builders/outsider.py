@@ -102,11 +102,14 @@ def equations(frame: pd.DataFrame, tag: str, known: dict, unknown: set) -> list[
         groups[(r["indicator_id"], r["area_code"], r["period_id"])].append(r["breakdown"])
     for (ind, area, period), brks in groups.items():
         if ind in SUMMED_BREAKDOWNS and "all" in brks and len(brks) > 1:
-            eq = {c(ind, area, period, "all", "n"): 1.0}
-            for b in brks:
-                if b != "all" and c(ind, area, period, b, "n"):
-                    eq[c(ind, area, period, b, "n")] = -1.0
-            eqs.append(eq)
+            for part in ("n", "d"):  # a rate's people denominators add up too
+                if not c(ind, area, period, "all", part):
+                    continue
+                eq = {c(ind, area, period, "all", part): 1.0}
+                for b in brks:
+                    if b != "all" and c(ind, area, period, b, part):
+                        eq[c(ind, area, period, b, part)] = -1.0
+                eqs.append(eq)
         if ind == "carer_assessment_outcomes":
             total = c("carer_assessments_requested", area, period, "all", "n")
             if total:
@@ -171,16 +174,18 @@ def equations(frame: pd.DataFrame, tag: str, known: dict, unknown: set) -> list[
     if "is_sum_of_districts" in frame.columns:
         for r in rows:
             if r.get("area_level") == "region" and bool(r.get("is_sum_of_districts")):
-                total = c(r["indicator_id"], r["area_code"], r["period_id"], r["breakdown"], "n")
-                parts = [c(o["indicator_id"], o["area_code"], o["period_id"], o["breakdown"],
-                           "n") for o in rows
-                         if o.get("area_level") == "district" and o.get("region_code")
-                         == r["area_code"] and (o["indicator_id"], o["period_id"],
-                                                o["breakdown"]) == (r["indicator_id"],
-                                                                    r["period_id"],
-                                                                    r["breakdown"])]
-                if total and parts:
-                    eqs.append({total: 1.0, **{p: -1.0 for p in parts if p}})
+                for part in ("n", "d"):
+                    total = c(r["indicator_id"], r["area_code"], r["period_id"],
+                              r["breakdown"], part)
+                    parts = [c(o["indicator_id"], o["area_code"], o["period_id"],
+                               o["breakdown"], part) for o in rows
+                             if o.get("area_level") == "district" and o.get("region_code")
+                             == r["area_code"] and (o["indicator_id"], o["period_id"],
+                                                    o["breakdown"]) == (r["indicator_id"],
+                                                                        r["period_id"],
+                                                                        r["breakdown"])]
+                    if total and parts:
+                        eqs.append({total: 1.0, **{p: -1.0 for p in parts if p}})
     return [{k: v for k, v in eq.items() if k is not None} for eq in eqs]
 
 
