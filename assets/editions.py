@@ -7,10 +7,16 @@ from datetime import UTC, datetime
 import dagster as dg
 
 from assets.resources import CarersResource
-from reporting.editions import new_edition_id, publish_edition, unchanged_since
+from reporting.editions import (
+    earlier_values,
+    new_edition_id,
+    publish_edition,
+    published_read,
+    unchanged_since,
+)
 from reporting.facts_page import edition_files
 from reporting.small_areas import published_outputs
-from reporting.tables import published_tables, raw_inputs
+from reporting.tables import protected_tables, raw_inputs
 from warehouse.inputs import landing_files_read, what_was_read
 from warehouse.returns import rejected_files
 
@@ -67,7 +73,9 @@ def published_edition_asset(upstream: Sequence[dg.AssetKey]) -> dg.AssetsDefinit
 def _publish(context: dg.AssetExecutionContext, carers: CarersResource) -> dg.MaterializeResult:
     catalogue = carers.catalogue()
     with carers.connect() as con:
-        tables = published_tables(con, catalogue)
+        # Raises DisclosureError (nothing published) when the interval audit fails.
+        tables, disclosure = protected_tables(con, catalogue,
+                                              earlier_values(carers.publish_root))
         inputs = raw_inputs(con)
         landing = landing_files_read(con, carers.landing_dir)
         rejected = rejected_files(con)
@@ -75,13 +83,15 @@ def _publish(context: dg.AssetExecutionContext, carers: CarersResource) -> dg.Ma
     manifest = {
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "run_id": context.run_id,
-        "warehouse": str(carers.warehouse_path),
+        # The file name only: no absolute machine path in a published file.
+        "warehouse": carers.warehouse_path.name,
         "inputs": inputs,
         # Landing files this refresh could not read at all, with why (nothing from them used).
         "rejected_files": rejected,
         "checks": _check_results(context),
-        "read": read,
         "validation": _validation_summary(context),
+        "disclosure": disclosure,
+        "read": published_read(read),  # the landing folder as a digest, not a path
     }
     edition = new_edition_id(context.run_id)
     extra_tables, extra_files = published_outputs(tables, carers.cache_dir / "charts")
@@ -102,6 +112,7 @@ def _publish(context: dg.AssetExecutionContext, carers: CarersResource) -> dg.Ma
                            extra_files=extra_files or None)
     return dg.MaterializeResult(metadata={
         "edition": edition,
+        "disclosure_audit": dg.MetadataValue.json(disclosure),
         "published": True,
         "path": dg.MetadataValue.path(str(path)),
         "tables": dg.MetadataValue.json({name: len(t) for name, t in tables.items()}),

@@ -28,7 +28,7 @@ import dagster as dg
 
 from pipelines.jobs import refresh_job
 from pipelines.settings import setting
-from reporting.editions import latest_read
+from reporting.editions import latest_read, path_digest
 from sources.files import sha256_of
 from sources.registry import IGNORED_SUFFIXES
 from warehouse import lock
@@ -92,8 +92,9 @@ def evaluate(landing: Path, cursor: str | None, publish_root: Path | None = None
     last = latest_read(publish_root) if publish_root is not None else None
     if last is not None:
         edition, read = last
-        if read.get("landing_folder") == str(landing) \
-                and read.get("landing_fingerprint") == current:
+        same_folder = read.get("landing_folder") == str(landing) \
+            or read.get("landing_folder_sha256") == path_digest(landing)
+        if same_folder and read.get("landing_fingerprint") == current:
             return dg.SkipReason(
                 f"Nothing new in landing folder {landing}: {len(now)} file(s), the same "
                 f"content (sha256) the latest edition, {edition}, was made from."), \

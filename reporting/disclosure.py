@@ -1,106 +1,878 @@
-"""Small-number suppression for anything published about people.
+"""Small-number suppression for anything published about people, over linked tables.
 
 Counts of people from 1 to 4 are shown as [c] (primary suppression). Secondary suppression
-makes sure no hidden value can be worked back out of what is shown:
+makes sure no hidden value can be worked back out of anything published, nor narrowed to a
+range inside 1-4, by linear arithmetic over every relation an outsider can know:
 
-- totals: the breakdowns of one indicator, area and period add up to its `all` row, and the
-  districts of a region (and the regions of England) add up to the region's (England's) row
-  where those are sums of districts. In any such set where exactly one cell is hidden, the
-  smallest other cell is hidden too (repeated until no set has a lone hidden cell). A hidden
-  denominator is protected the same way.
-- differences: the next period's `previous_value` and `change` (and its direction) would give
-  a hidden value away, so they are blanked.
-- comparators: a hidden England or region value is blanked where other rows repeat it as
-  their comparator.
-- rates: a hidden row keeps no value or interval, so a shown denominator cannot turn it back
-  into a count.
+- the relations the catalogue declares (warehouse/catalogue.py `Relation`): totals and their
+  breakdowns, one count under two indicators, numerators that are counts elsewhere,
+  complements, stock and flow across periods, small areas adding up to their district, money
+  totals and the awards behind them;
+- relations that hold by construction: a proportion's numerator and its complement add up to
+  its denominator; districts add up to their region (and regions to England) where those rows
+  are sums of districts;
+- earlier editions of the same periods (a cell hidden before stays hidden; two editions set
+  side by side must not pin a hidden value).
+
+The model is a set of cells (one count each: an indicator's numerator or denominator for one
+area, period and breakdown) and linear equations between them. Shown cells are constants,
+hidden ones unknowns (>= 0). For every hidden cell, and every derived count of people in 1-4
+(a complement), `interval_audit` solves two linear programmes (HiGHS through scipy): the least
+and the greatest value consistent with everything published. A cell is protected when that
+interval is at least PROTECTION wide (so it never sits inside 1-4 and never pins a value).
+Secondary suppression hides the smallest shown cell linked to an unprotected one until every
+interval is wide enough; `audit_published` then rebuilds the model from the published table
+alone and the edition is refused (DisclosureError) if any interval is too narrow.
+
+Beside the arithmetic: rows that repeat a hidden value (the next period's previous value and
+change, England and region comparators) are blanked; ranks are given among shown values only;
+notes are blanked on hidden rows and rank phrases in notes are rewritten from the ranks shown.
 """
 
 from __future__ import annotations
 
+import math
+import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
+from warehouse.catalogue import Relation
+
 THRESHOLD = 5
+# The least width of a hidden cell's feasible interval (an attacker's best bounds): a cell of
+# 1-4 protected this way always has a possible value of 0 or 5 and more.
+PROTECTION = 5
 SUPPRESSED = "[c]"
 ENGLAND = "E92000001"
 HIDDEN_COLUMNS = ("numerator", "value", "lower_ci", "upper_ci", "lower_ci_998",
                   "upper_ci_998", "previous_value", "change", "england_value", "region_value")
-
-
 # Also blanked on a hidden row: each would narrow down its value (rank 1 of 147 where the
 # median of councils is 100% says the value is 100%).
 RANKS_AND_COMPARISONS = ("england_comparison", "region_comparison", "england_comparison_998",
-                         "region_comparison_998", "direction", "rank",
-                         "rank_of", "mads_from_median", "council_rank", "council_rank_of")
+                         "region_comparison_998", "direction", "rank", "rank_of",
+                         "mads_from_median", "council_rank", "council_rank_of", "note")
+PROPORTIONS = {"proportion", "percentage"}
+KEY = ["indicator_id", "area_code", "period_id", "breakdown"]
+TOLERANCE = 1e-6
+
+# (indicator, area, period, breakdown, part): part n numerator, d denominator, c a derived
+# complement, u an unpublished term (the stock before the first period held).
+Cell = tuple[str, str, str, str, str]
+
+
+class DisclosureError(RuntimeError):
+    """An edition would let a hidden count be worked out: it must not be published."""
 
 
 def is_small(count: object) -> bool:
     return count is not None and not pd.isna(count) and 0 < float(count) < THRESHOLD
 
 
-def _additive_sets(out: pd.DataFrame, about_people: pd.Series
-                   ) -> list[tuple[int | None, list[int]]]:
-    """(total row, member rows) for every set of people rows that adds up to a shown total."""
-    sets: list[tuple[int | None, list[int]]] = []
-    people = out[about_people]
-    index = people.index.tolist()
-    ind = people["indicator_id"].tolist()
-    area = people["area_code"].tolist()
-    period = people["period_id"].tolist()
-    breakdown = people["breakdown"].tolist()
-    # Breakdowns of one indicator, area and period, and their `all` row.
-    groups: dict[tuple, list[int]] = defaultdict(list)
-    totals: dict[tuple, int] = {}
-    for i, k in enumerate(zip(ind, area, period, strict=True)):
-        if breakdown[i] == "all":
-            totals.setdefault(k, index[i])
-        else:
-            groups[k].append(index[i])
-    sets.extend((totals.get(k), members) for k, members in groups.items())
-    # Districts of a region, regions of England: only where the totals are sums of districts.
-    if {"area_level", "region_code", "is_sum_of_districts"} <= set(out.columns):
-        level = people["area_level"].tolist()
-        region = people["region_code"].tolist()
-        summed = people["is_sum_of_districts"].fillna(False).astype(bool).tolist()
-        parts: dict[tuple, list[int]] = defaultdict(list)
-        whole: dict[tuple, int] = {}
-        for i in range(len(index)):
-            cell = (ind[i], period[i], breakdown[i])
-            if level[i] == "district":
-                parts[(*cell, region[i])].append(index[i])
-            elif level[i] == "region":
-                parts[(*cell, ENGLAND)].append(index[i])
-                if summed[i]:
-                    whole[(*cell, area[i])] = index[i]
-            elif area[i] == ENGLAND and summed[i]:
-                whole[(*cell, ENGLAND)] = index[i]
-        sets.extend((total, parts[k]) for k, total in whole.items() if parts.get(k))
-    return sets
+def protected(lo: float, hi: float) -> bool:
+    """Whether an attacker's interval [lo, hi] for a hidden count leaves it protected."""
+    return hi - lo >= PROTECTION - TOLERANCE
 
 
-def _protect(sets: list[tuple[int | None, list[int]]], hidden: set[int],
-             size: dict[int, float]) -> set[int]:
-    """Hide more cells until no set has exactly one hidden cell among its known cells."""
-    hidden = set(hidden)
+@dataclass
+class Model:
+    """The counts about people in a table and the linear equations between them."""
+    value: dict[Cell, float] = field(default_factory=dict)      # published or true values
+    rows: dict[Cell, list[tuple[int, str]]] = field(default_factory=dict)  # where each shows
+    alias: dict[Cell, Cell] = field(default_factory=dict)       # cell -> canonical cell
+    equations: list[dict[Cell, float]] = field(default_factory=list)  # sum(coef * cell) = 0
+    derived: set[Cell] = field(default_factory=set)             # complements: never shown
+    latent: set[Cell] = field(default_factory=set)              # unpublished terms
+    money: list[tuple[int, list[Cell]]] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)            # relations that did not hold
+    unused: list[str] = field(default_factory=list)             # undeclared sums that do not
+
+    def canon(self, cell: Cell) -> Cell:
+        while cell in self.alias and self.alias[cell] != cell:
+            cell = self.alias[cell]
+        return cell
+
+
+def _union(model: Model, a: Cell, b: Cell) -> None:
+    ra, rb = model.canon(a), model.canon(b)
+    if ra != rb:
+        model.alias[max(ra, rb)] = min(ra, rb)
+
+
+# --- building the model ------------------------------------------------------------------
+
+class _Index:
+    """Rows of people indicators, looked up by key."""
+
+    def __init__(self, frame: pd.DataFrame):
+        cols = [*KEY, "numerator", "denominator", "previous_period_id", "area_level",
+                "region_code", "is_sum_of_districts", "value", "symbol"]
+        present = [c for c in cols if c in frame.columns]
+        self.rows = {i: dict(zip(present, vals, strict=True))
+                     for i, vals in zip(frame.index, frame[present].itertuples(index=False,
+                                                                               name=None),
+                                        strict=True)}
+        self.by_key: dict[tuple, int] = {}
+        self.by_group: dict[tuple, list[int]] = defaultdict(list)
+        self.by_indicator: dict[str, list[int]] = defaultdict(list)
+        for i, r in self.rows.items():
+            self.by_key[(r["indicator_id"], r["area_code"], r["period_id"], r["breakdown"])] = i
+            self.by_group[(r["indicator_id"], r["area_code"], r["period_id"])].append(i)
+            self.by_indicator[r["indicator_id"]].append(i)
+
+
+def _num(x: object) -> float | None:
+    if x is None:
+        return None
+    try:
+        x = float(x)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(x) else x
+
+
+def build_model(frame: pd.DataFrame, relations: Sequence[Relation], people: set[str],
+                value_types: dict[str, str], check: bool = True,
+                skip: Iterable[str] = ()) -> Model:
+    """The cells and equations of a table's people rows. With `check`, an equation that does
+    not hold on the values given is left out and named in `dropped` (a declared relation the
+    data does not follow cannot be used exactly by anyone)."""
+    model = Model()
+    skip = set(skip)
+    rows = frame[frame["indicator_id"].isin(people)]
+    index = _Index(rows)
+    # A money total (or other figure computed from counts) need not be about people itself.
+    behind = {r.indicator for r in relations if r.kind in ("money", "derived")}
+    amounts = frame[frame["indicator_id"].isin(behind)]
+    amount_rows: dict[str, list[tuple[int, str, str]]] = defaultdict(list)
+    for i, ind, area, period in zip(amounts.index, amounts["indicator_id"],
+                                    amounts["area_code"], amounts["period_id"], strict=True):
+        amount_rows[ind].append((i, area, period))
+    with_den = {r["indicator_id"] for r in index.rows.values()
+                if _num(r.get("denominator")) is not None}
+    for i, r in index.rows.items():
+        base = (r["indicator_id"], r["area_code"], r["period_id"], r["breakdown"])
+        marked = SUPPRESSED in str(r.get("symbol") or "")
+        for part, column in (("n", "numerator"), ("d", "denominator")):
+            v = _num(r.get(column))
+            # A published [c] row still has its counts: unknown, not absent.
+            if v is not None or (marked and (part == "n" or r["indicator_id"] in with_den)):
+                cell = (*base, part)
+                model.value[cell] = math.nan if v is None else v
+                model.rows.setdefault(cell, []).append((i, part))
+
+    def cell_of(ref_indicator: str, area: str, period: str | None, breakdown: str,
+                part: str, missing: str) -> Cell | None:
+        """The cell a reference points at; None for a missing row that counts as zero."""
+        short = {"numerator": "n", "denominator": "d", "value": "v"}.get(part, part)
+        if period is not None:
+            cell = (ref_indicator, area, period, breakdown, short)
+            if cell in model.value:
+                return cell
+        if missing == "zero":
+            return None
+        cell = (ref_indicator, area, period or "?", breakdown, "u")
+        model.latent.add(cell)
+        return cell
+
+    def add(eq: dict[Cell, float], what: str) -> None:
+        eq = {c: v for c, v in eq.items() if v}
+        if len(eq) < 2 or what in skip:
+            return
+        if check and not any(c in model.latent for c in eq):
+            residual = sum(v * model.value.get(c, 0.0) for c, v in eq.items())
+            if not math.isnan(residual) and abs(residual) > 1e-6:
+                model.dropped.append(what)
+                return
+        model.equations.append(eq)
+
+    for rel in relations:
+        if rel.kind == "same":
+            first = rel.refs[0]
+            for i in index.by_indicator.get(first.indicator, []):
+                r = index.rows[i]
+                if first.breakdown != r["breakdown"]:
+                    continue
+                cells = [cell_of(ref.indicator, r["area_code"], r["period_id"], ref.breakdown,
+                                 ref.part, "zero") for ref in rel.refs]
+                cells = [c for c in cells if c is not None and c not in model.latent]
+                if len(cells) < 2:
+                    continue
+                values = {model.value[c] for c in cells if not math.isnan(model.value[c])}
+                if (check and len(values) > 1) or f"same {cells}" in skip:
+                    if check:
+                        model.dropped.append(f"same {cells}")
+                    continue
+                for c in cells[1:]:
+                    _union(model, cells[0], c)
+        elif rel.kind == "breakdowns":
+            total = rel.total.breakdown if rel.total else "all"
+            for i in index.by_indicator.get(rel.indicator or "", []):
+                r = index.rows[i]
+                if r["breakdown"] != total or (*KEY_OF(r), "n") not in model.value:
+                    continue
+                eq: dict[Cell, float] = {(*KEY_OF(r), "n"): 1.0}
+                for j in index.by_group[(r["indicator_id"], r["area_code"], r["period_id"])]:
+                    b = index.rows[j]["breakdown"]
+                    if b == total or (rel.parts is not None and b not in rel.parts):
+                        continue
+                    if (*KEY_OF(index.rows[j]), "n") in model.value:
+                        eq[(*KEY_OF(index.rows[j]), "n")] = eq.get(
+                            (*KEY_OF(index.rows[j]), "n"), 0.0) - 1.0
+                add(eq, f"breakdowns of {rel.indicator} {KEY_OF(r)}")
+        elif rel.kind in ("sum", "complement") and rel.total is not None:
+            t = rel.total
+            for i in index.by_indicator.get(t.indicator, []):
+                r = index.rows[i]
+                if r["breakdown"] != t.breakdown:
+                    continue
+                head = cell_of(t.indicator, r["area_code"], r["period_id"], t.breakdown,
+                               t.part, "zero")
+                if head is None:
+                    continue
+                eq = {head: 1.0}
+                for ref in rel.refs:
+                    period = r["period_id"] if ref.period == "same" else \
+                        (r.get("previous_period_id") or None)
+                    if period is not None and pd.isna(period):
+                        period = None
+                    if ref.breakdown == "*" and period is not None:
+                        for j in index.by_group.get((ref.indicator, r["area_code"], period), []):
+                            b = index.rows[j]["breakdown"]
+                            c = cell_of(ref.indicator, r["area_code"], period, b, ref.part,
+                                        "zero")
+                            if b != "all" and c is not None:
+                                eq[c] = eq.get(c, 0.0) - ref.sign
+                        continue
+                    c = cell_of(ref.indicator, r["area_code"], period, ref.breakdown, ref.part,
+                                ref.missing)
+                    if c is not None:
+                        eq[c] = eq.get(c, 0.0) - ref.sign
+                if rel.kind == "complement":
+                    rest = (t.indicator, r["area_code"], r["period_id"], t.breakdown, "c")
+                    model.derived.add(rest)
+                    model.value[rest] = model.value.get(head, 0.0) + sum(
+                        v * model.value.get(c, 0.0) for c, v in eq.items() if c != head)
+                    eq[rest] = -1.0
+                add(eq, f"{rel.kind} {head}")
+        elif rel.kind in ("money", "derived"):
+            for i, area, period in amount_rows.get(rel.indicator or "", []):
+                counts = [(ref.indicator, area, period, ref.breakdown,
+                           {"numerator": "n", "denominator": "d"}.get(ref.part, "n"))
+                          for ref in rel.refs]
+                model.money.append((i, counts))
+        elif rel.kind == "areas":
+            for i in index.by_indicator.get(rel.indicator or "", []):
+                r = index.rows[i]
+                if r.get("area_level") == rel.from_level or (*KEY_OF(r), "n") not in model.value:
+                    continue
+                parts = [j for j in index.by_indicator[rel.indicator]
+                         if index.rows[j].get("area_level") == rel.from_level
+                         and index.rows[j]["period_id"] == r["period_id"]
+                         and index.rows[j]["breakdown"] == r["breakdown"]
+                         and (index.rows[j].get("region_code") in (None, r["area_code"])
+                              or pd.isna(index.rows[j].get("region_code")))]
+                if parts:
+                    eq = {(*KEY_OF(r), "n"): 1.0}
+                    for j in parts:
+                        if (*KEY_OF(index.rows[j]), "n") in model.value:
+                            eq[(*KEY_OF(index.rows[j]), "n")] = -1.0
+                    add(eq, f"areas of {rel.indicator} {KEY_OF(r)}")
+
+    # Breakdowns that add up to their `all` row are a relation an outsider can see for
+    # themselves, declared or not: used wherever the values follow it.
+    declared = {rel.indicator for rel in relations if rel.kind == "breakdowns"}
+    for (ind, _, _), members in index.by_group.items():
+        if ind in declared or len(members) < 2:
+            continue
+        total = [i for i in members if index.rows[i]["breakdown"] == "all"]
+        parts = [(*KEY_OF(index.rows[i]), "n") for i in members
+                 if index.rows[i]["breakdown"] != "all"]
+        parts = [c for c in parts if c in model.value]
+        if not total or not parts or (*KEY_OF(index.rows[total[0]]), "n") not in model.value:
+            continue
+        eq = {(*KEY_OF(index.rows[total[0]]), "n"): 1.0, **{c: -1.0 for c in parts}}
+        label = f"breakdowns of {ind} {KEY_OF(index.rows[total[0]])}"
+        if label in skip:
+            continue
+        residual = sum(v * model.value[c] for c, v in eq.items())
+        if check and not math.isnan(residual) and abs(residual) > 1e-6:
+            model.unused.append(label)
+            continue
+        model.equations.append(eq)
+    # Denominators that add up are as visible to an outsider as numerators: breakdowns' to
+    # their `all` row (a rate's 3 people beside 60 and 80 of 143), districts' to their region.
+    for (ind, _, _), members in index.by_group.items():
+        total = [i for i in members if index.rows[i]["breakdown"] == "all"]
+        parts = [(*KEY_OF(index.rows[i]), "d") for i in members
+                 if index.rows[i]["breakdown"] != "all"]
+        parts = [c for c in parts if c in model.value]
+        if total and parts and (*KEY_OF(index.rows[total[0]]), "d") in model.value:
+            _add_if_it_holds(model, {(*KEY_OF(index.rows[total[0]]), "d"): 1.0,
+                                     **{c: -1.0 for c in parts}},
+                             f"denominators of {ind} {KEY_OF(index.rows[total[0]])}", skip,
+                             check)
+    # By construction: a proportion's complement (denominator - numerator) is a count of
+    # people too, and it bounds the numerator by the denominator.
+    for r in index.rows.values():
+        if value_types.get(r["indicator_id"]) in PROPORTIONS:
+            n, d = (*KEY_OF(r), "n"), (*KEY_OF(r), "d")
+            if n in model.value and d in model.value:
+                c = (*KEY_OF(r), "c")
+                model.derived.add(c)
+                model.value[c] = model.value[d] - model.value[n]
+                model.equations.append({d: 1.0, n: -1.0, c: -1.0})
+    # Districts add up to their region, regions to England, where those rows say they are
+    # sums of districts.
+    if {"area_level", "region_code", "is_sum_of_districts"} <= set(rows.columns):
+        parts: dict[tuple, list[Cell]] = defaultdict(list)
+        whole: dict[tuple, Cell] = {}
+        for r in index.rows.values():
+            cell = (*KEY_OF(r), "n")
+            if cell not in model.value:
+                continue
+            slice_ = (r["indicator_id"], r["period_id"], r["breakdown"])
+            if r.get("area_level") == "district" and r.get("region_code"):
+                parts[(*slice_, r["region_code"])].append(cell)
+            elif r.get("area_level") == "region":
+                parts[(*slice_, ENGLAND)].append(cell)
+            if bool(r.get("is_sum_of_districts")) and r.get("area_level") in ("region",
+                                                                              "country"):
+                whole[(*slice_, r["area_code"])] = cell
+        for k, total in whole.items():
+            if parts.get(k):
+                add({total: 1.0, **{c: -1.0 for c in parts[k]}}, f"districts {k}")
+                dens = [(*c[:4], "d") for c in parts[k] if (*c[:4], "d") in model.value]
+                if (*total[:4], "d") in model.value and dens:
+                    _add_if_it_holds(model, {(*total[:4], "d"): 1.0, **{c: -1.0 for c in dens}},
+                                     f"district denominators {k}", skip, check)
+    # Equations over canonical cells (one count under two indicators is one unknown).
+    canon_eqs = []
+    for eq in model.equations:
+        merged: dict[Cell, float] = defaultdict(float)
+        for c, v in eq.items():
+            merged[model.canon(c)] += v
+        merged = {c: v for c, v in merged.items() if abs(v) > 1e-12}
+        if len(merged) >= 2:
+            canon_eqs.append(merged)
+    model.equations = canon_eqs
+    return model
+
+
+def _add_if_it_holds(model: Model, eq: dict[Cell, float], label: str, skip: set[str],
+                     check: bool) -> None:
+    """An equation an outsider can see for themselves, used only where the values follow it
+    (with `check`; else where the true values did, `skip` naming those that did not)."""
+    if label in skip:
+        return
+    residual = sum(v * model.value[c] for c, v in eq.items())
+    if check and not math.isnan(residual) and abs(residual) > 1e-6:
+        model.unused.append(label)
+        return
+    model.equations.append(eq)
+
+
+def KEY_OF(r: dict) -> tuple[str, str, str, str]:
+    return (r["indicator_id"], r["area_code"], r["period_id"], r["breakdown"])
+
+
+# --- the interval audit --------------------------------------------------------------------
+
+def components(equations: Sequence[dict[Cell, float]], unknown: set[Cell]
+               ) -> list[tuple[set[Cell], list[int]]]:
+    """Groups of unknown cells linked by equations, with the equations of each group."""
+    parent: dict[Cell, Cell] = {c: c for c in unknown}
+
+    def find(c: Cell) -> Cell:
+        while parent[c] != c:
+            parent[c] = parent[parent[c]]
+            c = parent[c]
+        return c
+
+    for eq in equations:
+        cells = [c for c in eq if c in unknown]
+        for c in cells[1:]:
+            a, b = find(cells[0]), find(c)
+            if a != b:
+                parent[a] = b
+    groups: dict[Cell, set[Cell]] = defaultdict(set)
+    for c in unknown:
+        groups[find(c)].add(c)
+    eqs_of: dict[Cell, list[int]] = defaultdict(list)
+    for k, eq in enumerate(equations):
+        cells = [c for c in eq if c in unknown]
+        if cells:
+            eqs_of[find(cells[0])].append(k)
+    return [(cells, eqs_of.get(root, [])) for root, cells in groups.items()]
+
+
+def interval_audit(equations: Sequence[dict[Cell, float]], known: dict[Cell, float],
+                   unknown: set[Cell], audited: Iterable[Cell],
+                   cache: dict | None = None) -> dict[Cell, tuple[float, float]]:
+    """The interval [least, greatest] each audited unknown cell can take, given the known
+    cells' values, the equations, and every count >= 0: an attacker's best bounds by linear
+    programming (HiGHS). Infinite where nothing bounds it."""
+    from scipy.optimize import linprog  # scipy is heavy: only publishing needs it
+
+    audited = [c for c in audited if c in unknown]
+    if not audited:
+        return {}
+    result: dict[Cell, tuple[float, float]] = {}
+    wanted = set(audited)
+    for cells, eq_ids in components(equations, unknown):
+        targets = sorted(cells & wanted)
+        if not targets:
+            continue
+        # Within one protection run the known values never change, so a group with the same
+        # cells and equations has the same intervals as last round.
+        signature = (frozenset(cells), tuple(eq_ids), tuple(targets))
+        if cache is not None and signature in cache:
+            result.update(cache[signature])
+            continue
+        order = sorted(cells)
+        pos = {c: k for k, c in enumerate(order)}
+        a_eq = np.zeros((len(eq_ids), len(order)))
+        b_eq = np.zeros(len(eq_ids))
+        for row, k in enumerate(eq_ids):
+            for c, v in equations[k].items():
+                if c in pos:
+                    a_eq[row, pos[c]] += v
+                else:
+                    b_eq[row] -= v * known.get(c, 0.0)
+        for c in targets:
+            if not eq_ids:
+                result[c] = (0.0, math.inf)
+                continue
+            if len(eq_ids) == 1:  # one equation: the bounds in closed form, no solver
+                result[c] = _one_equation_bounds(a_eq[0], b_eq[0], pos[c])
+                continue
+            bounds = []
+            for sign in (1.0, -1.0):
+                cost = np.zeros(len(order))
+                cost[pos[c]] = sign
+                res = linprog(cost, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs")
+                if res.status == 3:  # unbounded
+                    bounds.append(-math.inf if sign > 0 else math.inf)
+                elif res.status == 2:  # infeasible: the published values contradict
+                    raise DisclosureError(f"the published values around {c} contradict the "
+                                          "declared relations: check the catalogue's relations")
+                else:
+                    bounds.append(sign * res.fun)
+            result[c] = (max(0.0, bounds[0]), bounds[1])
+        if cache is not None:
+            cache[signature] = {c: result[c] for c in targets}
+    return result
+
+
+def _one_equation_bounds(row: np.ndarray, rhs: float, j: int) -> tuple[float, float]:
+    """Bounds of x_j >= 0 under one equation row . x = rhs (every x >= 0): x_j = r + sum c_i
+    x_i with r = rhs / a_j and c_i = -a_i / a_j. It can fall to 0 when some c_i < 0 (else it
+    is at least r), and grow without end when some c_i > 0 (else it is at most r)."""
+    a_j = row[j]
+    others = np.delete(row, j)
+    others = others[others != 0]
+    r = rhs / a_j
+    c = -others / a_j
+    lower = 0.0 if (c < 0).any() else max(0.0, r)
+    upper = math.inf if (c > 0).any() else r
+    return lower, upper
+
+
+def narrowest(intervals: dict[Cell, tuple[float, float]]) -> float | str | None:
+    """The narrowest audited interval's width, for a manifest ('unbounded' if none is)."""
+    widths = [hi - lo for lo, hi in intervals.values()]
+    if not widths:
+        return None
+    least = min(widths)
+    return "unbounded" if math.isinf(least) else round(least, 6)
+
+
+def unprotected(intervals: dict[Cell, tuple[float, float]]) -> list[Cell]:
+    return sorted(c for c, (lo, hi) in intervals.items() if not protected(lo, hi))
+
+
+# --- choosing what to hide -----------------------------------------------------------------
+
+@dataclass
+class Protection:
+    """What disclosure control decided, for the table and the manifest."""
+    hidden: set[Cell]
+    primary: set[Cell]
+    intervals: dict[Cell, tuple[float, float]]
+    dropped: list[str]
+    carried: set[Cell] = field(default_factory=set)
+
+    def report(self) -> dict:
+        cells = sorted(self.intervals)
+        return {
+            "protection_range": PROTECTION, "threshold": THRESHOLD,
+            "hidden_cells": len(self.hidden), "primary": len(self.primary),
+            "secondary": len(self.hidden - self.primary - self.carried),
+            "kept_hidden_from_earlier_editions": len(self.carried),
+            "audited_cells": len(cells),
+            "narrowest_interval": narrowest(self.intervals),
+            "passed": not unprotected(self.intervals),
+            "relations_not_holding": self.dropped,
+        }
+
+
+def _close(model: Model, hidden: set[Cell]) -> set[Cell]:
+    """Hidden cells plus what hiding them implies: a hidden denominator hides its row's
+    numerator (the value would give one from the other)."""
+    hidden = {model.canon(c) for c in hidden}
     changed = True
     while changed:
         changed = False
-        for total, members in sets:
-            cells = [*members, *([total] if total is not None else [])]
-            if len(cells) < 2:
+        for cell in model.rows:
+            if cell[4] != "d" or model.canon(cell) not in hidden:
                 continue
-            if sum(1 for c in cells if c in hidden) != 1:
-                continue
-            shown = [m for m in members if m not in hidden and m in size]
-            if not shown and total is not None and total not in hidden and total in size:
-                shown = [total]
-            if shown:
-                hidden.add(min(shown, key=lambda i: (size[i], i)))
+            n = (*cell[:4], "n")
+            if n in model.value and model.canon(n) not in hidden:
+                hidden.add(model.canon(n))
                 changed = True
     return hidden
+
+
+def _shown_neighbours(model: Model, cell: Cell, hidden: set[Cell]) -> list[Cell]:
+    """Shown cells in the equations of `cell`; failing that, of its whole linked group."""
+    def shown_in(eqs: Iterable[dict[Cell, float]]) -> list[Cell]:
+        return sorted({c for eq in eqs for c in eq
+                       if c not in hidden and c not in model.derived and c not in model.latent
+                       and c in model.value})
+    direct = shown_in(eq for eq in model.equations if cell in eq)
+    if direct:
+        return direct
+    unknown = hidden | model.derived | model.latent
+    for cells, eq_ids in components(model.equations, unknown):
+        if cell in cells:
+            return shown_in(model.equations[k] for k in eq_ids)
+    return []
+
+
+def _unknowns(model: Model, hidden: set[Cell]) -> set[Cell]:
+    return set(hidden) | model.derived | model.latent
+
+
+def _audited(model: Model, hidden: set[Cell]) -> set[Cell]:
+    sensitive = {c for c in model.derived if is_small(model.value.get(c))}
+    return set(hidden) | sensitive
+
+
+def choose_hidden(model: Model, primary: set[Cell], extra: Iterable[Sequence] = ()
+                  ) -> tuple[set[Cell], dict[Cell, tuple[float, float]]]:
+    """Primary cells plus the fewest-by-value secondary cells that leave every hidden cell
+    (and every derived count of 1-4) protected; `extra` are further systems to audit with
+    (earlier editions). Returns the hidden cells and their audited intervals."""
+    hidden = _close(model, primary)
+    cache: dict = {}
+    extra = list(extra)
+    public = public_before(model.value, extra, {model.canon(c) for c in model.value})
+    for _ in range(10_000):
+        equations, known, unknown = _system(model, hidden, extra)
+        intervals = interval_audit(equations, known, unknown,
+                                   _audited(model, hidden) - (public - primary), cache)
+        bad = unprotected(intervals)
+        if not bad:
+            return hidden, intervals
+        added = False
+        # One more cell per linked group and round: hiding one often protects the others.
+        group_of = {c: k for k, (cells, _) in enumerate(components(equations, unknown))
+                    for c in cells}
+        done: set[int] = set()
+        for cell in bad:
+            if group_of.get(cell) in done:
+                continue
+            done.add(group_of.get(cell, -1))
+            candidates = [c for c in _shown_neighbours(model, cell, hidden)
+                          if c not in public] or _shown_neighbours(model, cell, hidden)
+            if not candidates:
+                continue
+            pick = min(candidates, key=lambda c: (model.value.get(c, 0.0), c))
+            if pick not in hidden:
+                hidden.add(pick)
+                added = True
+        if not added:
+            raise DisclosureError(
+                f"cannot protect {bad[0]}: its interval {intervals[bad[0]]} is narrower than "
+                f"{PROTECTION} and nothing linked to it is left to hide")
+        hidden = _close(model, hidden)
+    raise DisclosureError("secondary suppression did not settle")
+
+
+def _system(model: Model, hidden: set[Cell], extra: Iterable[Sequence]
+            ) -> tuple[list[dict[Cell, float]], dict[Cell, float], set[Cell]]:
+    """The equations, known values and unknown cells of the model with `hidden` hidden, plus
+    every extra system (earlier editions: their own unknowns, linked to ours where a cell is
+    hidden in both, so an attacker may take it as unchanged)."""
+    equations = list(model.equations)
+    known = {model.canon(c): v for c, v in model.value.items()
+             if model.canon(c) not in hidden and c not in model.derived}
+    unknown = _unknowns(model, hidden)
+    for tag, (eqs, kn, unk) in enumerate(extra):
+        rename = {c: (f"{c[0]}@{tag}", *c[1:]) for c in set(kn) | set(unk)
+                  | {x for e in eqs for x in e}}
+        equations.extend({rename[c]: v for c, v in e.items()} for e in eqs)
+        known.update({rename[c]: v for c, v in kn.items()})
+        unknown |= {rename[c] for c in unk}
+        equations.extend(edition_links(equations, known, unknown, hidden, model.value, kn,
+                                       unk, rename))
+    return equations, known, unknown
+
+
+def edition_links(equations: list[dict[Cell, float]], known: dict[Cell, float],
+                  unknown: set[Cell], hidden: set[Cell], truth: dict[Cell, float],
+                  earlier_known: dict[Cell, float], earlier_unknown: set[Cell],
+                  rename: dict[Cell, Cell]) -> list[dict[Cell, float]]:
+    """What an attacker holding an earlier edition may assume about a cell hidden now: that
+    it is unchanged. Where the earlier edition showed it, the assumption is right exactly
+    when today's true value is the value shown then (a right assumption is what discloses),
+    so the cell is tied to it then. Where it was hidden in both, it is tied to the earlier
+    unknown wherever that fits everything published."""
+    links = []
+    for c in sorted(hidden):
+        if c[4] not in ("n", "d"):
+            continue
+        before = earlier_known.get(c)
+        if before is not None and not math.isnan(before) and math.isclose(
+                before, truth.get(c, math.nan)):
+            links.append({c: 1.0, rename[c]: -1.0})
+    both = [{c: 1.0, rename[c]: -1.0} for c in sorted(earlier_unknown)
+            if c in hidden and c[4] in ("n", "d")]
+    return links + consistent_links([*equations, *links], known, unknown, both)
+
+
+def public_before(truth: dict[Cell, float], extra: Sequence[Sequence], cells: set[Cell]
+                  ) -> set[Cell]:
+    """Cells an earlier edition showed with today's true value: already public, so hiding
+    them now hides nothing (they are neither audited as secrets nor chosen to protect)."""
+    public = set()
+    for _, known, _ in extra:
+        for c in cells:
+            before = known.get(c)
+            if before is not None and not math.isnan(before) and math.isclose(
+                    before, truth.get(c, math.nan)):
+                public.add(c)
+    return public
+
+
+def feasible(equations: Sequence[dict[Cell, float]], known: dict[Cell, float],
+             unknown: set[Cell]) -> bool:
+    """Whether some counts >= 0 satisfy every equation with the known values."""
+    from scipy.optimize import linprog
+
+    eqs = [e for e in equations if any(c in unknown for c in e)]
+    if not eqs:
+        return True
+    order = sorted({c for e in eqs for c in e if c in unknown})
+    pos = {c: k for k, c in enumerate(order)}
+    a_eq = np.zeros((len(eqs), len(order)))
+    b_eq = np.zeros(len(eqs))
+    for row, e in enumerate(eqs):
+        for c, v in e.items():
+            if c in pos:
+                a_eq[row, pos[c]] += v
+            else:
+                b_eq[row] -= v * known.get(c, 0.0)
+    res = linprog(np.zeros(len(order)), A_eq=a_eq, b_eq=b_eq, bounds=(0, None),
+                  method="highs")
+    return res.status != 2
+
+
+def consistent_links(equations: list[dict[Cell, float]], known: dict[Cell, float],
+                     unknown: set[Cell], links: list[dict[Cell, float]]
+                     ) -> list[dict[Cell, float]]:
+    """The links (a cell hidden in two editions taken as unchanged) an attacker can hold
+    together with everything published: all of them if they fit, else as many as fit, added
+    one by one (a revised cell cannot be assumed unchanged)."""
+    if not links or feasible([*equations, *links], known, unknown):
+        return links
+    kept: list[dict[Cell, float]] = []
+    for link in links:
+        if feasible([*equations, *kept, link], known, unknown):
+            kept.append(link)
+    return kept
+
+
+def published_system(frame: pd.DataFrame, relations: Sequence[Relation], people: set[str],
+                     value_types: dict[str, str], skip: Iterable[str] = ()
+                     ) -> tuple[list, dict, set]:
+    """A published table's people rows as a system an attacker holds: the equations, the
+    shown counts (known) and the [c] ones (unknown, with derived and unpublished terms).
+    `skip` names relations the true values do not follow (no one can use them exactly)."""
+    model = build_model(frame, relations, people, value_types, check=False, skip=skip)
+    unknown = set(model.derived) | set(model.latent)
+    known = {}
+    for c, v in model.value.items():
+        if c in model.derived:
+            continue
+        if math.isnan(v):
+            unknown.add(model.canon(c))
+        else:
+            known[model.canon(c)] = v
+    # Relations the values of this table do not follow are of no use to anyone.
+    holding = [e for e in model.equations if any(c in unknown for c in e)
+               or abs(sum(v * known.get(c, 0.0) for c, v in e.items())) < 1e-6]
+    return consistent_links([], known, unknown, holding), known, unknown
+
+
+def audit_published(published: pd.DataFrame, truth: pd.DataFrame, people: set[str],
+                    relations: Sequence[Relation], value_types: dict[str, str],
+                    earlier: Sequence[pd.DataFrame] = ()) -> dict[Cell, tuple[float, float]]:
+    """The interval audit of a table as published, independent of how it was protected: the
+    system is rebuilt from the published rows alone (with earlier editions beside it), and
+    every [c] cell, and every derived count of people of 1-4 in the true table, is bounded by
+    linear programming. Raises DisclosureError when an interval is narrower than PROTECTION."""
+    true_model = build_model(truth, relations, people, value_types)
+    skip = [*true_model.dropped, *true_model.unused]
+    equations, known, unknown = published_system(published, relations, people, value_types,
+                                                 skip)
+    hidden = {c for c in unknown if c[4] in ("n", "d")}
+    sensitive = {c for c in true_model.derived if is_small(true_model.value.get(c))
+                 and c in unknown}
+    extra = [published_system(e, relations, people, value_types, skip)
+             for e in _distinct(earlier)]
+    equations, known, unknown = list(equations), dict(known), set(unknown)
+    for tag, (eqs, kn, unk) in enumerate(extra):
+        def rename(c: Cell, tag: int = tag) -> Cell:
+            return (f"{c[0]}@{tag}", *c[1:])
+        equations.extend({rename(c): v for c, v in e.items()} for e in eqs)
+        known.update({rename(c): v for c, v in kn.items()})
+        unknown |= {rename(c) for c in unk}
+        names = {c: rename(c) for c in set(kn) | set(unk) | hidden}
+        equations.extend(edition_links(equations, known, unknown, hidden, true_model.value,
+                                       kn, unk, names))
+    public = public_before(true_model.value, extra, hidden)
+    primary = {c for c in hidden if is_small(true_model.value.get(c))}
+    intervals = interval_audit(equations, known, unknown,
+                               (hidden - (public - primary)) | sensitive)
+    bad = unprotected(intervals)
+    if bad:
+        raise DisclosureError(
+            f"{len(bad)} hidden cell(s) could be narrowed to less than {PROTECTION}: "
+            + "; ".join(f"{c} in [{intervals[c][0]:g}, {intervals[c][1]:g}]" for c in bad[:5])
+            + ". Nothing was published.")
+    return intervals
+
+
+def _primary(model: Model) -> set[Cell]:
+    return {model.canon(c) for c, v in model.value.items()
+            if c[4] in ("n", "d") and c not in model.derived and is_small(v)}
+
+
+# --- applying it to the table --------------------------------------------------------------
+
+def protect(values: pd.DataFrame, people: set[str], relations: Sequence[Relation] = (),
+            value_types: dict[str, str] | None = None,
+            earlier: Sequence[pd.DataFrame] = ()) -> tuple[pd.DataFrame, Protection]:
+    """A copy of indicator_values safe to publish, and what was decided."""
+    value_types = value_types or _value_types(values)
+    out = values.copy()
+    model = build_model(out, relations, people, value_types)
+    primary = _primary(model)
+    carried = _carried(model, out, earlier)
+    skip = [*model.dropped, *model.unused]
+    extra = [published_system(e, relations, people, value_types, skip)
+             for e in _distinct(earlier)]
+    if not primary and not carried and not _audited(model, set()):
+        _ranks_among_shown(out, set())
+        return out, Protection(set(), set(), {}, model.dropped)
+    hidden, intervals = choose_hidden(model, primary | carried, extra)
+    rows, den_rows = _hidden_rows(model, hidden)
+    for idx, counts in model.money:
+        if any(model.canon(c) in hidden for c in counts) or any(
+                (*c[:4], "c") in model.derived and is_small(model.value.get((*c[:4], "c")))
+                for c in counts):
+            rows.add(idx)
+            den_rows.add(idx)
+    apply_hidden(out, rows, den_rows)
+    return out, Protection(hidden, primary, intervals, model.dropped, carried - primary)
+
+
+def suppress(values: pd.DataFrame, people: set[str], relations: Sequence[Relation] = (),
+             value_types: dict[str, str] | None = None,
+             earlier: Sequence[pd.DataFrame] = ()) -> pd.DataFrame:
+    """A copy of indicator_values safe to publish: small counts of people hidden as [c]."""
+    return protect(values, people, relations, value_types, earlier)[0]
+
+
+def _value_types(values: pd.DataFrame) -> dict[str, str]:
+    if "value_type" not in values.columns:
+        return {}
+    return dict(values[["indicator_id", "value_type"]].drop_duplicates("indicator_id")
+                .itertuples(index=False, name=None))
+
+
+def _distinct(frames: Sequence[pd.DataFrame]) -> list[pd.DataFrame]:
+    """Earlier editions with different published values (repeated refreshes of the same data
+    publish the same table: one system is enough)."""
+    seen, out = set(), []
+    for f in frames:
+        cols = [c for c in (*KEY, "numerator", "denominator", "symbol") if c in f.columns]
+        sig = pd.util.hash_pandas_object(f[cols].astype(str), index=False).sum()
+        if sig not in seen:
+            seen.add(sig)
+            out.append(f)
+    return out
+
+
+def _carried(model: Model, out: pd.DataFrame, earlier: Sequence[pd.DataFrame]) -> set[Cell]:
+    """Cells hidden in an earlier edition for the same period stay hidden: the numerator of
+    every row marked [c] there, and its denominator where that was blank too."""
+    carried: set[Cell] = set()
+    for frame in earlier:
+        if "symbol" not in frame.columns:
+            continue
+        marked = frame[frame["symbol"].fillna("").astype(str).str.contains(SUPPRESSED,
+                                                                            regex=False)]
+        blank_den = marked["denominator"].isna().tolist() if "denominator" in marked.columns \
+            else [True] * len(marked)
+        for key, no_den in zip(marked[KEY].itertuples(index=False, name=None), blank_den,
+                               strict=True):
+            for part in ("n", "d") if no_den else ("n",):
+                if (*key, part) in model.value:
+                    carried.add(model.canon((*key, part)))
+    return carried
+
+
+def _hidden_rows(model: Model, hidden: set[Cell]) -> tuple[set[int], set[int]]:
+    rows: set[int] = set()
+    den_rows: set[int] = set()
+    for cell, places in model.rows.items():
+        if model.canon(cell) not in hidden:
+            continue
+        for idx, part in places:
+            rows.add(idx)
+            if part == "d":
+                den_rows.add(idx)
+    return rows, den_rows
+
+
+def apply_hidden(out: pd.DataFrame, rows: set[int], den_rows: set[int]) -> None:
+    """Blank hidden rows (and hidden denominators) in place, mark them [c], rank the shown
+    values among themselves, and blank what repeats a hidden value elsewhere."""
+    mask = out.index.isin(list(rows))
+    for column in (*HIDDEN_COLUMNS, *RANKS_AND_COMPARISONS):
+        if column in out.columns and mask.any():
+            out[column] = out[column].astype(object)
+            out.loc[mask, column] = None
+    den_mask = out.index.isin(list(den_rows))
+    if den_mask.any():
+        out["denominator"] = out["denominator"].astype(object)
+        out.loc[den_mask, "denominator"] = None
+
+    def marked(symbol: object) -> str:
+        text = "" if symbol is None or pd.isna(symbol) else str(symbol).replace("[x]", "")
+        text = text.replace(SUPPRESSED, "")
+        return " ".join(s for s in (SUPPRESSED, " ".join(text.split())) if s)
+
+    if mask.any():
+        out["symbol"] = out["symbol"].astype(object)
+        out.loc[mask, "symbol"] = out.loc[mask, "symbol"].map(marked)
+    _blank_what_points_at(out, rows)
+    _ranks_among_shown(out, rows)
 
 
 def _keys(frame: pd.DataFrame, rows: Iterable[int], columns: list[str]) -> set[tuple]:
@@ -108,44 +880,6 @@ def _keys(frame: pd.DataFrame, rows: Iterable[int], columns: list[str]) -> set[t
     if not rows:
         return set()
     return set(frame.loc[rows, columns].itertuples(index=False, name=None))
-
-
-def suppress(values: pd.DataFrame, people_indicators: set[str]) -> pd.DataFrame:
-    """A copy of indicator_values safe to publish: small counts of people hidden as [c]."""
-    out = values.copy()
-    about_people = out["indicator_id"].isin(people_indicators)
-    primary = about_people & (out["numerator"].map(is_small) | out["denominator"].map(is_small))
-    if not primary.any():
-        return out
-    sets = _additive_sets(out, about_people)
-    numerators = out["numerator"][about_people].dropna()
-    hide = _protect(sets, set(out.index[primary]), numerators.to_dict())
-
-    # A hidden small denominator is protected like a hidden count.
-    small_den = set(out.index[about_people & out["denominator"].map(is_small)])
-    if small_den:
-        denominators = out["denominator"][about_people].dropna()
-        more = _protect(sets, small_den, denominators.to_dict())
-        hide |= more
-        small_den = more
-
-    # One assignment per column for all hidden rows (cell by cell took seconds at scale).
-    mask = out.index.isin(list(hide))
-    for column in (*HIDDEN_COLUMNS, *RANKS_AND_COMPARISONS):
-        if column in out.columns:
-            out.loc[mask, column] = None
-    den_mask = out.index.isin(list(small_den))
-    if den_mask.any():
-        out.loc[den_mask, "denominator"] = None
-
-    def marked(symbol: object) -> str:
-        text = "" if symbol is None or pd.isna(symbol) else str(symbol).replace("[x]", "")
-        return " ".join(s for s in (SUPPRESSED, text.strip()) if s)
-
-    out["symbol"] = out["symbol"].astype(object)
-    out.loc[mask, "symbol"] = out.loc[mask, "symbol"].map(marked)
-    _blank_what_points_at(out, hide)
-    return out
 
 
 def _among(out: pd.DataFrame, columns: list[str], keys: set[tuple], *extra: str
@@ -165,7 +899,8 @@ def _blank_what_points_at(out: pd.DataFrame, hide: set[int]) -> None:
         hidden = _keys(out, hide, [*series, "period_id"])
         pointing = _among(out, [*series, "previous_period_id"], hidden)
         for column in ("previous_value", "change", "direction"):
-            if column in out.columns:
+            if column in out.columns and any(pointing):
+                out[column] = out[column].astype(object)
                 out.loc[pointing, column] = None
     slice_ = ["indicator_id", "period_id", "breakdown"]
     if not set(slice_) <= set(out.columns):
@@ -173,13 +908,56 @@ def _blank_what_points_at(out: pd.DataFrame, hide: set[int]) -> None:
     hidden_areas = _keys(out, hide, [*slice_, "area_code"])
     if "england_value" in out.columns:
         england = _among(out, slice_, hidden_areas, ENGLAND)
-        out.loc[england, "england_value"] = None
-        for column in ("england_comparison", "england_comparison_998"):
-            if column in out.columns:
-                out.loc[england, column] = None
+        if any(england):
+            out.loc[england, "england_value"] = None
+            for column in ("england_comparison", "england_comparison_998"):
+                if column in out.columns:
+                    out.loc[england, column] = None
     if {"region_value", "region_code"} <= set(out.columns):
         region = _among(out, [*slice_, "region_code"], hidden_areas)
-        out.loc[region, "region_value"] = None
-        for column in ("region_comparison", "region_comparison_998"):
-            if column in out.columns:
-                out.loc[region, column] = None
+        if any(region):
+            out.loc[region, "region_value"] = None
+            for column in ("region_comparison", "region_comparison_998"):
+                if column in out.columns:
+                    out.loc[region, column] = None
+
+
+_RANK_PHRASE = re.compile(r"rank \d+ of \d+")
+
+
+def _ranks_among_shown(out: pd.DataFrame, hide: set[int]) -> None:
+    """Ranks count shown values only, so a hidden value leaves no gap; a rank phrase in a
+    note ("rank 3 of 147") is rewritten from the rank shown."""
+    if not hide or "value" not in out.columns:
+        return
+    touched = set(out.loc[list(hide), "indicator_id"])
+    scope = out["indicator_id"].isin(touched)
+    group = ["indicator_id", "period_id", "breakdown"]
+    for rank, of in (("rank", "rank_of"), ("council_rank", "council_rank_of")):
+        if rank not in out.columns or of not in out.columns:
+            continue
+        ranked = scope & out[of].notna() & out["value"].notna()
+        if not ranked.any() and not (scope & out[rank].notna()).any():
+            continue
+        values = pd.to_numeric(out.loc[ranked, "value"])
+        keys = [out.loc[ranked, c] for c in group]
+        out[rank] = out[rank].astype(object)
+        out[of] = out[of].astype(object)
+        out.loc[ranked, rank] = values.groupby(keys).rank(method="min", ascending=False
+                                                          ).astype(int).tolist()
+        out.loc[ranked, of] = values.groupby(keys).transform("size").astype(int).tolist()
+        if "note" in out.columns:
+            noted = ranked & out["note"].notna()
+            out.loc[noted, "note"] = [
+                _RANK_PHRASE.sub(f"rank {int(r)} of {int(n)}", str(text))
+                for text, r, n in zip(out.loc[noted, "note"], out.loc[noted, rank],
+                                      out.loc[noted, of], strict=True)]
+
+
+def published_text(value: object, symbol: object) -> str:
+    """A figure as published text: '[c]' where hidden, '[x]' where missing; for facts pages,
+    workbooks and request outputs to say the same thing from the protected values."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return SUPPRESSED if SUPPRESSED in str(symbol or "") else "[x]"
+    number = float(value)
+    return f"{int(number):,}" if number.is_integer() else f"{number:,.1f}"

@@ -153,6 +153,87 @@ def latest_edition(root: Path) -> Path | None:
     return link.resolve() if link.exists() else None
 
 
+def path_digest(path: Path | str) -> str:
+    """sha256 of a machine path: what a published file may say about a folder (issue 17: no
+    absolute machine path in a published file), enough to compare with."""
+    return hashlib.sha256(str(path).encode()).hexdigest()
+
+
+def published_read(read: dict[str, Any]) -> dict[str, Any]:
+    """The manifest's `read` record as published: the landing folder's path replaced by its
+    digest (`landing_folder_sha256`)."""
+    out = dict(read)
+    folder = out.pop("landing_folder", None)
+    if folder is not None:
+        out["landing_folder_sha256"] = path_digest(folder)
+    return out
+
+
+def earlier_values(root: Path) -> list[pd.DataFrame]:
+    """indicator_values of every complete edition under `root`, oldest first: what a reader
+    holds beside a new edition (disclosure control keeps cells hidden there hidden, and
+    audits the new edition set beside them)."""
+    frames = []
+    for folder in editions(root):
+        path = folder / "indicator_values.parquet"
+        if path.is_file():
+            frames.append(pq.read_table(path).to_pandas())
+    return frames
+
+
+class BoundaryError(ValueError):
+    """A request would read or write outside the published boundary: the message says why."""
+
+
+def edition_folder(root: Path, edition: str) -> Path:
+    """The folder of edition `edition` (an id, or `latest`), which must be a complete edition
+    directly under the publish folder `root`: never another folder of the machine."""
+    if not edition or "/" in edition or "\\" in edition or edition in (".", "..") \
+            or edition.startswith("."):
+        raise BoundaryError(
+            f"--edition takes an edition id (a folder name under the publish folder {root}) "
+            f"or 'latest', not {edition!r}.")
+    folder = root / edition
+    if not folder.exists():
+        return folder  # the caller says which editions there are
+    resolved = folder.resolve()
+    if resolved.parent != root.resolve() or not (resolved / "manifest.json").is_file():
+        raise BoundaryError(f"{edition!r} is not a published edition under {root}.")
+    return resolved
+
+
+def _inside(path: Path, folder: Path | None) -> bool:
+    if folder is None:
+        return False
+    folder = folder.expanduser().resolve()
+    return path == folder or folder in path.parents
+
+
+def check_out_path(out: Path, *, warehouse: Path | None, publish_root: Path | None,
+                   force: bool = False) -> Path:
+    """Where `carers request --out` may write: never inside the warehouse's folder or the
+    publish folder (the live database and the editions), never over an existing file unless
+    `force`, and only into a folder that exists."""
+    target = out.expanduser().resolve()
+    guarded = [(warehouse.expanduser().resolve().parent if warehouse else None, "warehouse"),
+               (publish_root, "publish")]
+    for folder, name in guarded:
+        if _inside(target, folder):
+            raise BoundaryError(
+                f"--out {out} is inside the {name} folder ({folder}); request outputs go "
+                "elsewhere, so the live warehouse and published editions are never touched.")
+    if warehouse is not None and target == warehouse.expanduser().resolve():
+        raise BoundaryError(f"--out {out} is the live warehouse.")
+    if not target.parent.is_dir():
+        raise BoundaryError(f"--out {out}: the folder {target.parent} does not exist; "
+                            "create it first or choose another.")
+    if target.is_dir():
+        raise BoundaryError(f"--out {out} is a folder: give a file name.")
+    if target.exists() and not force:
+        raise BoundaryError(f"--out {out} exists; add --force to overwrite it.")
+    return target
+
+
 # --- No duplicate editions (issue 19): one function, so the rule stays in one place. ---
 
 def table_digest(frame: pd.DataFrame) -> str:

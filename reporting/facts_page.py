@@ -28,6 +28,7 @@ import pandas as pd
 
 from reporting import claims as claims_module
 from reporting.charts import fact_chart, fmt, significance, write_charts
+from reporting.figure_cache import cached_chart, code_digest, digest
 from reporting.illustrative import BANNER, illustrative_indicators
 from reporting.requests import SYMBOLS
 from sources.safe_text import neutralise_frame
@@ -98,7 +99,8 @@ FACTS = (
 
 def write_facts(con: duckdb.DuckDBPyConnection, out_dir: Path,
                 charts: list[dict] | None = None, *, edition: str | None = None,
-                claims: list[claims_module.Claim] | None = None) -> list[Path]:
+                claims: list[claims_module.Claim] | None = None,
+                cache_dir: Path | None = None) -> list[Path]:
     """Write facts.html, method.html, facts.csv and facts_reconciliation.csv (and the small
     fact charts they inline are drawn to memory only) from the edition `con` reads."""
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -108,7 +110,8 @@ def write_facts(con: duckdb.DuckDBPyConnection, out_dir: Path,
     flagged = illustrative_indicators(con)
     paths = [out_dir / "facts.html", out_dir / "method.html", out_dir / "facts.csv",
              out_dir / "facts_reconciliation.csv"]
-    paths[0].write_text(render_facts(con, edition, flagged, out_dir), encoding="utf-8")
+    paths[0].write_text(render_facts(con, edition, flagged, out_dir, cache_dir),
+                        encoding="utf-8")
     paths[1].write_text(render_method(con, reconciliation, charts or [], edition, flagged),
                         encoding="utf-8")
     neutralise_frame(facts).to_csv(paths[2], index=False, lineterminator="\n")
@@ -121,7 +124,7 @@ def write_page(con: duckdb.DuckDBPyConnection, out_dir: Path, edition: str | Non
     """Draw the charts (or reuse unchanged ones from `cache_dir`) and write both pages with
     them into out_dir: (charts, every file)."""
     charts = write_charts(con, out_dir, cache_dir)
-    paths = write_facts(con, out_dir, charts, edition=edition)
+    paths = write_facts(con, out_dir, charts, edition=edition, cache_dir=cache_dir)
     return charts, [*paths, *(Path(c["path"]) for c in charts)]
 
 
@@ -140,6 +143,16 @@ def edition_files(tables: dict[str, pd.DataFrame], edition: str,
             return {p.name: p.read_bytes() for p in paths}
     finally:
         con.close()
+
+
+def _fact_chart_file(r: pd.Series, path: Path, illustrative: bool,
+                     cache_dir: Path | None) -> Path:
+    """The fact's small chart at `path`: drawn, or the cached drawing of the same row."""
+    key = digest(pd.DataFrame([r]), illustrative, code_digest(fact_chart))
+    png, _ = cached_chart(cache_dir, f"fact_{path.stem}", key,
+                          lambda: (fact_chart(r, path, illustrative).read_bytes(), {}))
+    path.write_bytes(png)
+    return path
 
 
 def chart_sources(con: duckdb.DuckDBPyConnection, charts: list[dict]) -> list[list[str]]:
@@ -249,8 +262,9 @@ def _sources_of(con: duckdb.DuckDBPyConnection, r: Any) -> str:
 
 
 def render_facts(con: duckdb.DuckDBPyConnection, edition: str, flagged: set[str],
-                 out_dir: Path) -> str:
-    """The residents' page: a short sentence per fact, its comparison, a small chart."""
+                 out_dir: Path, cache_dir: Path | None = None) -> str:
+    """The residents' page: a short sentence per fact, its comparison, a small chart (reused
+    from `cache_dir` while its row, its illustrative flag and the drawing code are unchanged)."""
     import tempfile
 
     latest = _latest_rows(con)
@@ -291,7 +305,8 @@ def render_facts(con: duckdb.DuckDBPyConnection, edition: str, flagged: set[str]
             if isinstance(r.note, str) and "carers strategy 2026-31" in r.note.lower():
                 out.append('<p class="compare">Our only source for this figure is the 2026-31 '
                            "strategy itself, so it has not been checked independently.</p>")
-            chart = fact_chart(r, Path(folder) / f"{fact.indicator_id}.png", illustrative)
+            chart = _fact_chart_file(r, Path(folder) / f"{fact.indicator_id}.png",
+                                     illustrative, cache_dir)
             out.append(_image(chart, _fact_alt(r, places)))
             out.append("</section>")
     if not shown:
@@ -420,7 +435,9 @@ def render_method(con: duckdb.DuckDBPyConnection, reconciliation: pd.DataFrame,
     out.append('<h2 id="lineage">Lineage: where each figure comes from</h2>')
     out += _table("Source file, its sha256 and the rows each checked figure is computed from",
                   pd.DataFrame({"Claim": lineage.claim_id, "Source file": lineage.source_file,
-                                "Rows": lineage.source_rows.fillna(""),
+                                "Rows": lineage.source_rows.fillna("").astype(str).replace(
+                                    "", "not published: records about people (kept in the "
+                                    "council's warehouse)"),
                                 "sha256": lineage.source_sha256}), row_header="Claim")
     out += _table("Symbols used in place of a value (Government Analysis Function standard)",
                   pd.DataFrame({"Symbol": list(SYMBOLS), "Meaning": list(SYMBOLS.values())}),

@@ -27,7 +27,13 @@ import pandas as pd
 
 from reporting import spreadsheet
 from reporting.disclosure import SUPPRESSED, suppress
-from reporting.editions import LATEST, PUBLISHED_DB, file_sha256
+from reporting.editions import (
+    LATEST,
+    PUBLISHED_DB,
+    BoundaryError,
+    edition_folder,
+    file_sha256,
+)
 from sources.safe_text import neutralise_frame
 
 SYMBOLS = {
@@ -98,8 +104,12 @@ class Answer:
 
 
 def open_published(publish_root: Path, edition: str = LATEST) -> tuple[Path, Path]:
-    """The edition folder and its published DuckDB file, or a clear error."""
-    folder = publish_root / edition
+    """The edition folder and its published DuckDB file, or a clear error. Only an edition
+    directly under the publish folder is read (reporting.editions.edition_folder)."""
+    try:
+        folder = edition_folder(publish_root, edition)
+    except BoundaryError as error:
+        raise RequestError(str(error)) from error
     if not folder.exists():
         if edition == LATEST:
             raise RequestError(

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from assets.resources import DEFAULTS
 from sources.files import PUBLIC_DIR, SourceFile, sha256_of
 from tests.builders.env import isolated_env, use_env
 
@@ -40,7 +39,10 @@ def shipped_edition(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]
     """One `carers refresh` on the shipped data and the shipped example returns (the embedded
     defaults), shared by every slow test that only reads what it published. Tests must not
     write into it: a test that refreshes again or changes the landing folder makes its own."""
-    from pipelines.cli import main  # loads every asset module: only slow tests need it
+    # Both load Dagster (and pipelines.cli every asset module): only slow tests need them, and
+    # importing them at the top would cost every test process (and every mutant) seconds.
+    from assets.resources import DEFAULTS
+    from pipelines.cli import main
 
     root = tmp_path_factory.mktemp("shipped")
     with pytest.MonkeyPatch.context() as mp:

@@ -3,10 +3,17 @@
 `warehouse/catalogue.yaml` holds the frame (the 2026-31 commitments and the 2022-25 measures
 of success) and the census indicators; each domain adds its indicators in a file of its own
 under `warehouse/catalogue.d/` (same `indicators:` list format). The files are read in name
-order and validated as one catalogue: ids are unique across all of them."""
+order and validated as one catalogue: ids are unique across all of them.
+
+Any file may also hold a `relations:` list: how published counts are linked (a total and its
+breakdowns, one count under two indicators, a numerator that is a count elsewhere, a
+complement, stock and flow across periods, small areas adding up to their district, a money
+total and the awards behind it). Disclosure control protects over the whole linked set
+(reporting/disclosure.py, docs/disclosure.md)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -87,11 +94,62 @@ class Indicator:
         return None
 
 
+RELATION_KINDS = ("breakdowns", "same", "sum", "complement", "money", "derived", "areas")
+PARTS = {"numerator": "n", "denominator": "d", "value": "v"}
+
+
+@dataclass(frozen=True)
+class Ref:
+    """One published count: an indicator's numerator (or denominator, or value) for a
+    breakdown (`*`: every breakdown but `all`), in the same period or the previous one."""
+    indicator: str
+    breakdown: str = "all"
+    part: str = "numerator"
+    period: str = "same"
+    sign: float = 1.0
+    # A term whose row is not published: zero (a breakdown with no records has no row; the
+    # stock before the first period held, as an attacker would assume) or unknown.
+    missing: str = "zero"
+
+
+@dataclass(frozen=True)
+class Relation:
+    """How published counts are linked; see RELATION_KINDS and docs/disclosure.md.
+
+    breakdowns: `indicator`'s `parts` (or every breakdown) add up to its `total` breakdown.
+    same:       every ref in `refs` is one count.
+    sum:        `total` = sum of sign x term over `terms` (stock and flow: a term with
+                `period: previous`).
+    complement: `whole` - `part` is a count of people too (for example awards = applications -
+                ineligible); every proportion about people has its own complement already.
+    money:      `amount`'s value is a money total behind the counts `refs`: its whole row is
+                hidden whenever one of them is (an amount divided by a flat rate is a count).
+    derived:    the same for any figure computed from counts in a way that is not a sum (a
+                denominator that is meetings x members).
+    areas:      `indicator`'s rows at `from_level` add up to their parent area's row."""
+    kind: str
+    file: str
+    indicator: str | None = None
+    total: Ref | None = None
+    refs: tuple[Ref, ...] = ()
+    parts: tuple[str, ...] | None = None
+    from_level: str | None = None
+
+    def indicators(self) -> set[str]:
+        ids = {r.indicator for r in self.refs}
+        if self.total:
+            ids.add(self.total.indicator)
+        if self.indicator:
+            ids.add(self.indicator)
+        return ids
+
+
 @dataclass(frozen=True)
 class Catalogue:
     commitments: dict[str, str]
     measures: dict[str, str]
     indicators: tuple[Indicator, ...]
+    relations: tuple[Relation, ...] = ()
 
     def get(self, indicator_id: str) -> Indicator:
         for ind in self.indicators:
@@ -200,8 +258,123 @@ def parse(document: dict[str, Any]) -> Catalogue:
         for key in ("commitments", "measures", "inputs", "caveats", "series_breaks"):
             values[key] = tuple(values.get(key) or ())
         values["extra"] = {k: v for k, v in raw.items() if k not in known}
-        indicators.append(Indicator(**values))
-    return Catalogue(commitments, measures, tuple(indicators))
+        indicator = Indicator(**values)
+        if indicator.disclosure == "people" and stated_values(indicator):
+            raise problem("published text states a data value: "
+                          + "; ".join(stated_values(indicator)) + ". Caveats and rationale are "
+                          "published beside protected figures: describe, do not quote counts "
+                          "(a figure quoted from a document belongs in reporting/claims.yaml).")
+        indicators.append(indicator)
+    by_id = {i.id: i for i in indicators}
+    relations = tuple(parse_relation(raw, by_id) for raw in document.get("relations") or [])
+    return Catalogue(commitments, measures, tuple(indicators), relations)
+
+
+# What a caveat or rationale may say with digits: years and year ranges, dates, the
+# suppression rule itself, interval levels, thresholds, commitments and identifiers. Anything
+# else with a digit reads as a data value and is refused (issue 17: "told 4 applicants").
+_ALLOWED_NUMBERS = [
+    r"\b(19|20)\d\d\s*[-/\u2013]\s*(19|20)?\d\d\b",           # 2022-25, 2020-21, 2022/23
+    r"\b(19|20)\d\d\b",                                          # a year
+    r"\b\d{1,2}\s+(January|February|March|April|May|June|July|August|September|October|"
+    r"November|December)\b",                                       # 31 March
+    r"\b1\s*(-|\u2013|to|and)\s*4\b",                               # counts of 1-4
+    r"\b(fewer|less|lower|more|greater|higher) than £?\d+\b"
+    r"|\b(under|below|over|above|at least) £?\d+\b",
+    r"\b\d+\+? (or more )?hours\b",                                # a band of the question
+    r"\b\d+(\.\d+)?%\s+(confidence\s+)?intervals?\b",                # 95% interval
+    r"\b(commitments?|measure) \d\b",
+    r"\(1 = highest[^)]*\)",
+    r"\bper 1,?000\b|\bx 1?0+\b",
+    r"[A-Za-z]+[-.]?\d[\w.]*",                                      # 1D? no: C1, AF2.2, COVID-19
+    r"\b\d+[A-Za-z][\w]*",                                          # 1D, 3D2, 90th, 50+h
+]
+_ALLOWED = re.compile("|".join(f"(?:{p})" for p in _ALLOWED_NUMBERS))
+_DIGITS = re.compile(r"\d[\d,.]*")
+
+
+def text_states_value(text: str) -> list[str]:
+    """The numbers in `text` that are not a year, a date, the suppression rule, an interval
+    level, a threshold or an identifier: each reads as a data value."""
+    rest = _ALLOWED.sub(" ", text)
+    return [m.group().rstrip(",.") for m in _DIGITS.finditer(rest)]
+
+
+def stated_values(ind: Indicator) -> list[str]:
+    found = []
+    for where, text in [("rationale", ind.rationale),
+                        *(("caveat", c) for c in ind.caveats)]:
+        numbers = text_states_value(text or "")
+        if numbers:
+            found.append(f"{where} says {', '.join(repr(n) for n in numbers)} in {text!r}")
+    return found
+
+
+def _ref(raw: Any, file: str, where: str) -> Ref:
+    if isinstance(raw, str):
+        raw = {"indicator": raw}
+    if not isinstance(raw, dict) or "indicator" not in raw:
+        raise CatalogueError(f"{file}: relation {where}: each count is "
+                             "{indicator, breakdown?, part?, period?, sign?}")
+    unknown = set(raw) - {"indicator", "breakdown", "part", "period", "sign", "missing"}
+    if unknown:
+        raise CatalogueError(f"{file}: relation {where}: unknown keys {sorted(unknown)}")
+    if raw.get("part", "numerator") not in PARTS:
+        raise CatalogueError(f"{file}: relation {where}: part must be one of {sorted(PARTS)}")
+    if raw.get("period", "same") not in ("same", "previous"):
+        raise CatalogueError(f"{file}: relation {where}: period must be same or previous")
+    period = raw.get("period", "same")
+    missing = raw.get("missing", "zero")
+    if missing not in ("zero", "unknown"):
+        raise CatalogueError(f"{file}: relation {where}: missing must be zero or unknown")
+    return Ref(str(raw["indicator"]), str(raw.get("breakdown", "all")),
+               raw.get("part", "numerator"), period, float(raw.get("sign", 1)), missing)
+
+
+def parse_relation(raw: dict[str, Any], by_id: dict[str, Indicator]) -> Relation:
+    """One `relations:` entry, checked against the indicators it names."""
+    raw = dict(raw)
+    file = raw.pop(FILE_KEY, CATALOGUE_PATH.name)
+    kind = raw.get("kind")
+    where = f"{kind} {raw.get('indicator') or raw.get('total') or raw.get('refs') or ''}"
+    if kind not in RELATION_KINDS:
+        raise CatalogueError(f"{file}: relation kind {kind!r} is not one of "
+                             f"{list(RELATION_KINDS)}")
+    if kind == "breakdowns":
+        parts = raw.get("parts", "rest")
+        rel = Relation(kind, file, indicator=raw.get("indicator"),
+                       total=_ref({"indicator": raw.get("indicator"),
+                                   "breakdown": raw.get("total", "all")}, file, where),
+                       parts=None if parts == "rest" else tuple(str(p) for p in parts))
+    elif kind == "same":
+        rel = Relation(kind, file, refs=tuple(_ref(r, file, where) for r in raw.get("refs", [])))
+        if len(rel.refs) < 2:
+            raise CatalogueError(f"{file}: relation {where}: `same` needs two refs or more")
+    elif kind == "sum":
+        rel = Relation(kind, file, total=_ref(raw.get("total"), file, where),
+                       refs=tuple(_ref(r, file, where) for r in raw.get("terms", [])))
+    elif kind == "complement":
+        rel = Relation(kind, file, total=_ref(raw.get("whole"), file, where),
+                       refs=(_ref(raw.get("part"), file, where),))
+    elif kind in ("money", "derived"):
+        rel = Relation(kind, file, indicator=raw.get("amount"),
+                       refs=tuple(_ref(r, file, where) for r in raw.get("counts", [])))
+    else:  # areas
+        rel = Relation(kind, file, indicator=raw.get("indicator"),
+                       from_level=str(raw.get("from_level", "lsoa")))
+    for ind_id in rel.indicators():
+        if ind_id not in by_id:
+            raise CatalogueError(f"{file}: relation {where} names indicator {ind_id!r}, "
+                                 "which the catalogue does not define")
+    if kind not in ("money", "derived"):
+        kinds = {by_id[i].disclosure for i in rel.indicators()}
+        if len(kinds) > 1:
+            public = sorted(i for i in rel.indicators() if by_id[i].disclosure != "people")
+            raise CatalogueError(
+                f"{file}: relation {where} links counts about people with {public}, marked "
+                "`disclosure: none`: a count shared with a count of people is about people; "
+                "mark them `disclosure: people`")
+    return rel
 
 
 def read_documents(path: Path = CATALOGUE_PATH, extra_dir: Path | None = CATALOGUE_DIR,
@@ -211,26 +384,30 @@ def read_documents(path: Path = CATALOGUE_PATH, extra_dir: Path | None = CATALOG
     with path.open() as handle:
         document = yaml.load(handle, Loader=SAFE_LOADER) or {}
     indicators = [{**i, FILE_KEY: path.name} for i in document.get("indicators") or []]
+    relations = [{**r, FILE_KEY: path.name} for r in document.get("relations") or []]
     if extra_dir is not None and extra_dir.is_dir():
         for part in sorted(extra_dir.glob("*.yaml")):
             with part.open() as handle:
                 extra = yaml.load(handle, Loader=SAFE_LOADER) or {}
-            unexpected = set(extra) - {"indicators"}
+            unexpected = set(extra) - {"indicators", "relations"}
             if unexpected:
-                raise CatalogueError(f"{part.name}: only an `indicators:` list belongs here "
+                raise CatalogueError(f"{part.name}: only an `indicators:` list (and a "
+                                     "`relations:` list) belong here "
                                      f"(found {sorted(unexpected)}); commitments and measures "
                                      f"are defined once, in {path.name}")
             indicators.extend({**i, FILE_KEY: f"{extra_dir.name}/{part.name}"}
                               for i in extra.get("indicators") or [])
+            relations.extend({**r, FILE_KEY: f"{extra_dir.name}/{part.name}"}
+                             for r in extra.get("relations") or [])
     # Further folders of indicator files for one run (the benchmark's own indicators, given
     # through CARERS_CATALOGUE_EXTRA to the resource). Empty in normal use.
     for folder in extra_folders:
         for part in sorted(Path(folder).glob("*.yaml")):
             with part.open() as handle:
                 found = yaml.load(handle, Loader=SAFE_LOADER) or {}
-                indicators.extend({**i, FILE_KEY: str(part)}
-                                  for i in found.get("indicators") or [])
-    return {**document, "indicators": indicators}
+            indicators.extend({**i, FILE_KEY: str(part)} for i in found.get("indicators") or [])
+            relations.extend({**r, FILE_KEY: str(part)} for r in found.get("relations") or [])
+    return {**document, "indicators": indicators, "relations": relations}
 
 
 @cache

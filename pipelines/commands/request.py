@@ -63,7 +63,9 @@ def register(sub: Any, add_paths: Any) -> None:
     p.add_argument("--format", choices=("csv", "xlsx", "md"), default="md",
                    help="md (Markdown, default), csv, or xlsx (needs --out)")
     p.add_argument("-o", "--out", metavar="FILE",
-                   help="write to this file (needed for xlsx; default standard output)")
+                   help="write to this file (needed for xlsx; default standard output); never "
+                        "inside the warehouse or publish folders")
+    p.add_argument("--force", action="store_true", help="overwrite the --out file if it exists")
     p.add_argument("--edition", default="latest",
                    help="answer from this edition id (see `carers editions`; default latest)")
     p.add_argument("--list", action="store_true",
@@ -75,6 +77,7 @@ def run(args: argparse.Namespace) -> int:
     # Imported when the command runs, not at the top: every command module is loaded to build
     # `carers --help`, and these pull in pandas, DuckDB and matplotlib.
     from reporting import requests as rq
+    from reporting.editions import BoundaryError, check_out_path
 
     root = Path(args.publish).expanduser().resolve() if args.publish \
         else setting("CARERS_PUBLISH")
@@ -84,11 +87,19 @@ def run(args: argparse.Namespace) -> int:
             return 0
         if args.format == "xlsx" and not args.out:
             raise rq.RequestError("XLSX is a binary file: give --out FILE.xlsx.")
-        out = Path(args.out).expanduser() if args.out else None
-        if out is not None and not out.parent.resolve().is_dir():
-            raise rq.RequestError(
-                f"Cannot write {args.out}: the folder {out.parent} does not exist. Create it "
-                "first, or give --out a file in a folder that exists.")
+        out = None
+        if args.out:
+            if not Path(args.out).expanduser().parent.resolve().is_dir():
+                raise rq.RequestError(
+                    f"Cannot write {args.out}: the folder {Path(args.out).parent} does not "
+                    "exist. Create it first, or give --out a file in a folder that exists.")
+            warehouse = Path(args.warehouse).expanduser() if getattr(args, "warehouse", None) \
+                else setting("CARERS_WAREHOUSE")
+            try:
+                out = check_out_path(Path(args.out), warehouse=warehouse, publish_root=root,
+                                     force=args.force)
+            except BoundaryError as error:
+                raise rq.RequestError(str(error)) from error
         compare = [c.strip() for c in args.compare.split(",") if c.strip()]
         request = rq.Request(indicators=args.indicator, areas=args.area, periods=args.period,
                              since=args.since, comparators=compare, edition=args.edition,
@@ -103,7 +114,7 @@ def run(args: argparse.Namespace) -> int:
         # Lazily, as the other imports here: reporting pulls in pandas and DuckDB.
         from reporting.editions import cite
 
-        warning = cite(root, result.edition, out.resolve(), "request output")
+        warning = cite(root, result.edition, out, "request output")
         if warning:
             print(warning, file=sys.stderr)
         print(f"Wrote {len(result.figures)} figures from edition {result.edition} to {args.out}",

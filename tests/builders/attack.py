@@ -4,6 +4,7 @@ arithmetic (breakdowns, totals, districts, differences, rates)."""
 from __future__ import annotations
 
 import math
+import re
 
 import pandas as pd
 
@@ -16,6 +17,15 @@ def shown(x) -> bool:
     return x is not None and not (isinstance(x, float) and math.isnan(x))
 
 
+def per(unit: object) -> float | None:
+    """What a published unit says a value is per: "%" per 100, "per 1,000" per 1,000."""
+    text = str(unit or "").strip().lower()
+    if text in {"%", "per cent", "percent", "percentage"}:
+        return 100.0
+    found = re.fullmatch(r"(?:rate )?per ([\d,]+)(?: .*)?", text)
+    return float(found.group(1).replace(",", "")) if found else None
+
+
 def attack(published: pd.DataFrame) -> dict[tuple, float]:
     """Everything an attacker can work out, by repeating simple arithmetic until nothing new
     comes out: known[(indicator, area, period, breakdown)] = count."""
@@ -25,8 +35,10 @@ def attack(published: pd.DataFrame) -> dict[tuple, float]:
     for r in rows:
         if shown(r["numerator"]):
             known[key(r)] = r["numerator"]
-        elif shown(r.get("value")) and shown(r.get("denominator")) and r.get("rate"):
-            known[key(r)] = r["value"] * r["denominator"]
+        elif shown(r.get("value")) and shown(r.get("denominator")) and per(r.get("unit")):
+            # a proportion or rate times its denominator is the count (as published: the
+            # unit says what the value is per)
+            known[key(r)] = round(r["value"] * r["denominator"] / per(r.get("unit")), 6)
     changed = True
     while changed:
         changed = False

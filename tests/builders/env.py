@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from assets.resources import PROJECT_ROOT
-
+# The project folder, worked out here rather than imported from assets.resources: that would
+# import Dagster into every test process (two seconds each, and each mutant of a mutation run).
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 

@@ -7,8 +7,8 @@ import duckdb
 import pytest
 
 from expectations import assessments, grants, reach
-from expectations.core import run_suite
 from expectations.sql_engine import UnsupportedExpectation, run_suite_sql
+from tests.builders.engines import ENGINES, on_engine
 
 
 def _con() -> duckdb.DuckDBPyConnection:
@@ -41,10 +41,11 @@ CASES = [
 ]
 
 
+@pytest.mark.parametrize("engine_name", ENGINES)
 @pytest.mark.parametrize(("suite", "expected"), CASES, ids=lambda c: getattr(c, "name", ""))
-def test_suite_names_the_inconsistent_rows(suite, expected):
+def test_suite_names_the_inconsistent_rows(suite, expected, engine_name, monkeypatch):
     con = _con()
-    result = run_suite_sql(con, suite)  # the default engine runs it natively (no fallback)
+    result = on_engine(engine_name, monkeypatch)(con, suite)  # no fallback to the other
     assert not result.success
     got = {(f.column, tuple(sorted(s if isinstance(s, int) else s.get("_source_row", s)
                                    for s in f.samples))) for f in result.failures}
@@ -54,12 +55,13 @@ def test_suite_names_the_inconsistent_rows(suite, expected):
                    sorted(expected), strict=True))
 
 
+@pytest.mark.parametrize("engine_name", ENGINES)
 @pytest.mark.parametrize(("suite", "expected"), CASES, ids=lambda c: getattr(c, "name", ""))
-def test_suite_passes_once_the_bad_rows_are_gone(suite, expected):
+def test_suite_passes_once_the_bad_rows_are_gone(suite, expected, engine_name, monkeypatch):
     con = _con()
     for table in ("newsletter", "web", "grant_outcomes", "carer_assessments"):
         con.execute(f"delete from staging.{table} where _source_row > 2")
-    assert run_suite(con, suite).success
+    assert on_engine(engine_name, monkeypatch)(con, suite).success
 
 
 def test_every_new_suite_is_supported_by_the_sql_engine():

@@ -27,6 +27,8 @@ from tests.builders.xlsx import read_tables
 pytestmark = pytest.mark.slow
 TABLES = ("indicator_values", "indicator_lineage", "indicators")
 STARTUP_GUARD_S = 300  # only a guard against hanging forever; nothing asserts a duration
+REFRESH_GUARD_S = 1200  # likewise for one whole refresh (a fault fails the test, never hangs CI)
+STOP_GUARD_S = 60  # for a process told to stop
 
 
 def make_env(root: Path, dagster_yaml: Path = PROJECT_ROOT / "dagster.yaml") -> dict[str, str]:
@@ -46,8 +48,28 @@ def refresh(env: dict[str, str], *extra: str) -> subprocess.Popen:
 
 
 def finish(process: subprocess.Popen) -> tuple[int, str]:
-    out, err = process.communicate()
+    try:
+        out, err = process.communicate(timeout=REFRESH_GUARD_S)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        out, err = process.communicate(timeout=STOP_GUARD_S)
+        pytest.fail(f"the refresh did not finish within {REFRESH_GUARD_S} s:\n{out}{err}")
     return process.returncode, out + err
+
+
+def hold_writer_lock(warehouse: Path, ready: Path) -> subprocess.Popen:
+    """Another process that holds the warehouse's writer lock until its stdin closes."""
+    code = ("import pathlib, sys\nfrom warehouse import lock\n"
+            f"lock.acquire(pathlib.Path({str(warehouse)!r}), wait=False)\n"
+            f"pathlib.Path({str(ready)!r}).write_text('held')\nsys.stdin.read()\n")
+    holder = subprocess.Popen([sys.executable, "-c", code], cwd=PROJECT_ROOT,
+                              stdin=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + STARTUP_GUARD_S
+    while not ready.exists():
+        assert holder.poll() is None, "the lock holder died before taking the lock"
+        assert time.monotonic() < deadline, "the lock holder never took the lock"
+        time.sleep(0.05)
+    return holder
 
 
 def published(edition: Path) -> dict[str, pd.DataFrame]:
@@ -85,22 +107,30 @@ def baseline(tmp_path_factory):
     return latest_edition(root / "publish")
 
 
-def test_two_refreshes_started_together(tmp_path, baseline):
+def test_a_refresh_while_another_process_writes_exits_75_and_changes_nothing(tmp_path,
+                                                                             baseline):
+    """Deterministic: the lock is held (by another process) before the refresh starts, so the
+    refresh must refuse with exit 75 (EX_TEMPFAIL) and publish nothing; once the holder has
+    gone, a refresh succeeds and publishes the baseline's tables."""
     env = make_env(tmp_path)
-    first, second = refresh(env), refresh(env)
-    results = [finish(first), finish(second)]
-    codes = sorted(code for code, _ in results)
-    assert codes in ([0, 0], [0, 75]), results
-    for code, output in results:
-        if code == 75:
-            assert "Another refresh is writing" in output and "--wait" in output
-        assert "could not set lock" not in output.lower()
-    published_editions = editions(tmp_path / "publish")
-    # The second to finish found nothing changed since the first's edition (issue 19).
-    assert len(published_editions) == 1
-    for edition in published_editions:
-        assert_complete(edition)
-        assert_same_tables(edition, baseline)
+    warehouse = Path(env["CARERS_WAREHOUSE"])
+    holder = hold_writer_lock(warehouse, tmp_path / "ready")
+    try:
+        code, output = finish(refresh(env))
+    finally:
+        holder.stdin.close()
+        holder.wait(timeout=STOP_GUARD_S)
+    assert code == 75, output
+    assert "Another refresh is writing" in output and "--wait" in output
+    assert f"pid {holder.pid}" in output
+    assert "could not set lock" not in output.lower()
+    assert editions(tmp_path / "publish") == []
+    assert not warehouse.exists()  # refused before anything was opened
+    code, output = finish(refresh(env))
+    assert code == 0, output
+    [edition] = editions(tmp_path / "publish")
+    assert_complete(edition)
+    assert_same_tables(edition, baseline)
 
 
 def test_wait_queues_behind_a_running_refresh(tmp_path, baseline):
@@ -147,7 +177,7 @@ def test_sigkill_mid_refresh_keeps_last_edition_and_next_refresh_succeeds(tmp_pa
     victim = refresh(env)
     done = _wait_until_midway(victim, Path(env["DAGSTER_HOME"]), run_count=1)
     victim.send_signal(signal.SIGKILL)
-    victim.wait()
+    victim.wait(timeout=STOP_GUARD_S)
     assert victim.returncode == -signal.SIGKILL and done > 0
     assert latest_edition(tmp_path / "publish") == before
     assert {p.name: file_sha256(p) for p in before.iterdir()} == hashes
@@ -184,7 +214,7 @@ def graphql(port: int, query: str) -> dict:
     body = json.dumps({"query": query}).encode()
     req = urllib.request.Request(f"http://127.0.0.1:{port}/graphql", body,
                                  {"Content-Type": "application/json"})
-    with urllib.request.urlopen(req) as response:
+    with urllib.request.urlopen(req, timeout=STARTUP_GUARD_S) as response:
         return json.loads(response.read())["data"]
 
 
@@ -210,7 +240,7 @@ def test_webserver_lists_assets_checks_and_run_history(tmp_path, baseline):
         while True:
             assert server.poll() is None, server.stderr.read()
             try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/server_info")
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/server_info", timeout=10)
                 break
             except OSError:
                 assert time.monotonic() < deadline, "webserver never answered"
@@ -218,7 +248,11 @@ def test_webserver_lists_assets_checks_and_run_history(tmp_path, baseline):
         data = graphql(port, QUERY)
     finally:
         server.terminate()
-        server.wait()
+        try:
+            server.wait(timeout=STOP_GUARD_S)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=STOP_GUARD_S)
     nodes = {"/".join(n["assetKey"]["path"]): n for n in data["assetNodes"]}
     graph = defs.resolve_asset_graph()
     expected = {key.to_user_string() for key in graph.get_all_asset_keys()}
@@ -264,12 +298,13 @@ def test_refresh_on_a_postgresql_instance(tmp_path, baseline):
     port = free_port()
     try:
         subprocess.run([*as_user, initdb, "-D", str(data), "-U", "carers", "-A", "trust",
-                        "--no-sync"], check=True, capture_output=True)
+                        "--no-sync"], check=True, capture_output=True, timeout=STARTUP_GUARD_S)
         subprocess.run([*as_user, pg_ctl, "-D", str(data), "-l", str(sockets / "log"), "-w",
                         "-o", f"-p {port} -k {sockets} -c listen_addresses=127.0.0.1",
-                        "start"], check=True, capture_output=True)
+                        "start"], check=True, capture_output=True, timeout=STARTUP_GUARD_S)
         import psycopg2
-        con = psycopg2.connect(host="127.0.0.1", port=port, user="carers", dbname="postgres")
+        con = psycopg2.connect(host="127.0.0.1", port=port, user="carers", dbname="postgres",
+                               connect_timeout=30)
         con.autocommit = True
         con.cursor().execute("create database dagster")
         con.close()
@@ -279,7 +314,8 @@ def test_refresh_on_a_postgresql_instance(tmp_path, baseline):
         code, output = finish(refresh(env))
         assert code == 0, output
         assert_same_tables(latest_edition(tmp_path / "publish"), baseline)
-        con = psycopg2.connect(host="127.0.0.1", port=port, user="carers", dbname="dagster")
+        con = psycopg2.connect(host="127.0.0.1", port=port, user="carers", dbname="dagster",
+                               connect_timeout=30)
         cur = con.cursor()
         cur.execute("select status, count(*) from runs group by status")
         assert dict(cur.fetchall()) == {"SUCCESS": 1}
@@ -290,16 +326,30 @@ def test_refresh_on_a_postgresql_instance(tmp_path, baseline):
         assert not (Path(env["DAGSTER_HOME"]) / ".dagster" / "storage").exists()
     finally:
         subprocess.run([*as_user, pg_ctl, "-D", str(data), "-m", "fast", "stop"],
-                       capture_output=True)
+                       capture_output=True, timeout=STARTUP_GUARD_S)
         shutil.rmtree(base, ignore_errors=True)
 
 
-def test_instance_is_sqlite_in_project_by_default():
+def test_instance_is_sqlite_in_project_by_default(tmp_path, monkeypatch):
     import yaml
     config = yaml.safe_load((PROJECT_ROOT / "dagster.yaml").read_text())
     assert "sqlite" in config["storage"]
     assert config["run_coordinator"]["config"]["max_concurrent_runs"] == 1
-    assert dg.DagsterInstance  # the instance class the CLI loads from DAGSTER_HOME
+    # The instance the CLI loads from DAGSTER_HOME, as Dagster itself builds it from the file:
+    # SQLite storage under the home folder's .dagster/, and one run at a time.
+    env = make_env(tmp_path)
+    monkeypatch.chdir(env["DAGSTER_HOME"])  # the storage paths are relative, as for `carers`
+    instance = dg.DagsterInstance.from_config(env["DAGSTER_HOME"])
+    try:
+        assert type(instance.run_storage).__name__ == "SqliteRunStorage"
+        assert type(instance.event_log_storage).__name__ == "SqliteEventLogStorage"
+        assert type(instance.run_coordinator).__name__ == "QueuedRunCoordinator"
+        assert instance.run_coordinator.inst_data.config_dict == {"max_concurrent_runs": 1}
+        instance.get_runs()  # opens (creates) the run database
+        storage = Path(env["DAGSTER_HOME"]) / ".dagster" / "storage"
+        assert (storage / "history" / "runs.db").is_file()
+    finally:
+        instance.dispose()
 
 
 def readme_requests() -> list[list[str]]:

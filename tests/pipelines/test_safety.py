@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import textwrap
+import time
 
 import dagster as dg
 import duckdb
@@ -24,6 +24,8 @@ from reporting.editions import (
 )
 from warehouse import health, lock
 
+GUARD_S = 120  # only a guard against hanging forever: a fault fails the test, never hangs CI
+
 
 def _hold_lock_in_child(warehouse, ready):
     """A second process that takes the lock, says so, and waits for its stdin to close."""
@@ -38,9 +40,25 @@ def _hold_lock_in_child(warehouse, ready):
 
 
 def _wait_for(path, process):
+    deadline = time.monotonic() + GUARD_S
     while not path.exists():
         assert process.poll() is None, "the child process died before taking the lock"
-        os.sched_yield()
+        if time.monotonic() >= deadline:
+            process.kill()
+            process.wait(timeout=GUARD_S)
+            pytest.fail(f"the child never took the lock in {GUARD_S} s")
+        time.sleep(0.01)
+
+
+def _stop(process):
+    """Let the child go (close its stdin); kill it if it does not end in time."""
+    process.stdin.close()
+    try:
+        process.wait(timeout=GUARD_S)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=GUARD_S)
+        raise
 
 
 def test_lock_is_reentrant_in_one_process(tmp_path):
@@ -61,8 +79,7 @@ def test_second_process_is_refused_with_a_clear_message(tmp_path):
         assert str(wh) in str(err.value) and "--wait" in str(err.value)
         assert f"pid {child.pid}" in str(err.value)
     finally:
-        child.stdin.close()
-        child.wait()
+        _stop(child)
     with lock.writer_lock(wh, wait=False):  # free once the holder has gone
         assert lock.holds(wh)
 
@@ -73,7 +90,7 @@ def test_lock_freed_when_holder_is_killed(tmp_path):
     child = _hold_lock_in_child(wh, ready)
     _wait_for(ready, child)
     child.kill()
-    child.wait()
+    child.wait(timeout=GUARD_S)
     with lock.writer_lock(wh, wait=False):
         assert lock.holds(wh)
 
@@ -200,14 +217,16 @@ def test_a_run_waits_while_another_process_writes(tmp_path):
                            for run in instance.get_runs() for e in instance.all_logs(run.run_id))
             except sqlalchemy.exc.OperationalError:  # sqlite busy: the run is writing; look again
                 return False
+        deadline = time.monotonic() + GUARD_S
         while not waiting_logged():
             assert runner.is_alive(), outcome
-            os.sched_yield()
+            assert time.monotonic() < deadline, "the run never said it was waiting for the lock"
+            time.sleep(0.05)
         assert steps == []  # nothing ran while the other process held the lock
     finally:
-        child.stdin.close()
-        child.wait()
-    runner.join()
+        _stop(child)
+    runner.join(timeout=GUARD_S)
+    assert not runner.is_alive(), "the run did not finish once the lock was free"
     assert outcome["result"].success and steps == [True]
 
 

@@ -114,12 +114,19 @@ def test_a_hidden_region_is_not_repeated_as_a_comparator():
 
 def test_a_rate_with_a_shown_denominator_does_not_give_the_count_away():
     truth = pd.DataFrame([_row(numerator=3, denominator=120, value=2.5, lower_ci=0.5,
-                               upper_ci=7.3, rate=True)])
+                               upper_ci=7.3, unit="%")])
     out = suppress(truth, {"people"})
     row = out.iloc[0]
     assert row["denominator"] == 120
     assert all(pd.isna(row[c]) for c in ("numerator", "value", "lower_ci", "upper_ci"))
     _assert_nothing_recovered(truth, out)
+    # the attacker's route is real: 2.5% of 120 is the hidden 3
+    naive = truth.copy()
+    naive.loc[0, "numerator"] = None
+    naive.loc[0, "symbol"] = SUPPRESSED
+    assert attack(naive)[("people", R, "FY2024", "all")] == 3
+    naive.loc[0, ["value", "unit"]] = [25.0, "per 1,000"]
+    assert attack(naive)[("people", R, "FY2024", "all")] == 3
 
 
 def test_a_hidden_value_keeps_no_rank_or_distance_from_the_median():

@@ -1,46 +1,12 @@
-"""Suppression, made column-at-a-time for speed, hides exactly what the cell-by-cell rules did."""
+"""Suppression on a mixed table: what is hidden, what is left, column by column. (The
+cell-by-cell reference this file once compared with was the rule before issue 17's linked-table
+protection, which no longer hides a partner where no total links it.)"""
 
 from __future__ import annotations
-
-from collections import defaultdict
 
 import pandas as pd
 
 from reporting.disclosure import HIDDEN_COLUMNS, SUPPRESSED, is_small, suppress
-
-
-# The cell-by-cell implementation this replaced, kept as the reference.
-def reference_suppress(values: pd.DataFrame, people_indicators: set[str]) -> pd.DataFrame:
-    """A copy of indicator_values safe to publish: small counts of people hidden as [c]."""
-    out = values.copy()
-    about_people = out["indicator_id"].isin(people_indicators)
-    primary = about_people & (out["numerator"].map(is_small) | out["denominator"].map(is_small))
-    hide = set(out.index[primary])
-
-    groups: dict[tuple, list[int]] = defaultdict(list)
-    for idx in out.index[about_people & (out["breakdown"] != "all")]:
-        row = out.loc[idx]
-        groups[(row["indicator_id"], row["area_code"], row["period_id"])].append(idx)
-    for members in groups.values():
-        hidden = [i for i in members if i in hide]
-        shown = [i for i in members if i not in hide and not pd.isna(out.at[i, "numerator"])]
-        if len(hidden) == 1 and shown:
-            hide.add(min(shown, key=lambda i: out.at[i, "numerator"]))
-
-    for idx in hide:
-        for column in HIDDEN_COLUMNS:
-            if column in out.columns:
-                out.at[idx, column] = None
-        for column in ("england_comparison", "region_comparison", "direction", "rank",
-                       "rank_of"):
-            if column in out.columns:
-                out.at[idx, column] = None
-        if is_small(out.at[idx, "denominator"]):
-            out.at[idx, "denominator"] = None
-        symbol = out.at[idx, "symbol"]
-        symbol = "" if symbol is None or pd.isna(symbol) else str(symbol).replace("[x]", "")
-        out.at[idx, "symbol"] = " ".join(s for s in (SUPPRESSED, symbol.strip()) if s)
-    return out
 
 
 def _frame() -> pd.DataFrame:
@@ -59,16 +25,15 @@ def _frame() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def test_suppression_matches_the_cell_by_cell_rules():
+def test_suppression_hides_the_small_counts_and_nothing_unlinked():
     frame = _frame()
     new = suppress(frame, {"people"})
-    old = reference_suppress(frame, {"people"})
-    pd.testing.assert_frame_equal(new.astype(object).where(new.notna(), None),
-                                  old.astype(object).where(old.notna(), None))
     hidden = new[new["symbol"].fillna("").str.contains(SUPPRESSED, regex=False)]
-    # row 0 (3 people), row 2 (denominator 2), row 3 (2 people) and row 4 (secondary, the
-    # smallest other breakdown of the same set); never the events count or the [x] row
-    assert sorted(hidden.index) == [0, 2, 3, 4]
+    # row 0 (3 people), row 2 (denominator 2), row 3 (2 people); breakdowns a, b, c have no
+    # `all` row, so nothing links row 3 to the others and no partner is hidden; never the
+    # events count or the [x] row
+    assert sorted(hidden.index) == [0, 2, 3]
+    assert new.at[4, "numerator"] == 9
     assert new.at[2, "symbol"] == SUPPRESSED and pd.isna(new.at[2, "denominator"])
     assert new.at[6, "numerator"] == 1
     assert pd.isna(new.at[0, "value"]) and new.at[0, "denominator"] == 100

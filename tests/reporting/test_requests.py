@@ -121,7 +121,7 @@ def test_unknown_area_and_no_edition(published, tmp_path):
 
 
 def test_reads_only_the_published_copy(published, monkeypatch, tmp_path):
-    live = tmp_path / "live.duckdb"
+    live = tmp_path / "warehouse" / "live.duckdb"  # --out may not point inside its folder
     monkeypatch.setenv("CARERS_WAREHOUSE", str(live))
     assert main(["request", "--publish", str(published), "-i", "carers_breaks_pct",
                  "--format", "csv", "-o", str(tmp_path / "out.csv")]) == 0

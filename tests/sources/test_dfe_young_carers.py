@@ -116,8 +116,11 @@ def test_shipped_figures_give_the_acceptance_table():
     values, lineage = young_carer_values(con)
     rate = values.loc[("young_carers_identified_per_1000", ROTHERHAM, "AY2022", "all")]
     assert (rate.numerator, rate.denominator) == (20, 45_627)
-    assert round(rate.value, 2) == 0.44
-    assert rate.lower_ci < rate.value < rate.upper_ci  # Wilson interval
+    assert rate.value == pytest.approx(20 / 45_627 * 1000, abs=1e-9)
+    # Wilson by hand (z = 1.959964, z^2 = 3.841459): centre 40 + z^2 = 43.841459, spread
+    # z * sqrt(z^2 + 80 * (1 - 20/45627)) = 17.942644, scale 2 * (45627 + z^2) = 91261.682918
+    # -> 25.898815 / 91261.682918 and 61.784103 / 91261.682918, per 1,000: 0.283786 to 0.676999
+    assert (rate.lower_ci, rate.upper_ci) == pytest.approx((0.283786, 0.676999), abs=1e-6)
     assert rate.england_value == 5.0 and rate.england_comparison == "worse"
     # England's rate is ten times a percentage rounded to 0.1%: the comparison says so
     assert "known only to within 0.5 per 1,000 pupils either side of 5" in rate.note
@@ -262,4 +265,6 @@ def test_school_phases_give_rates_by_phase_against_englands_same_phase(tmp_path)
     secondary = values.loc[(*key, "phase: State-funded secondary")]
     assert secondary.value == pytest.approx(50 / 22_000 * 1000)
     assert secondary.england_value == pytest.approx(40_000 / 3_500_000 * 1000)
-    assert secondary.lower_ci < secondary.value < secondary.upper_ci
+    # Wilson for 50 of 22,000 (as above, by hand): 1.724464 to 2.994778 per 1,000
+    assert (secondary.lower_ci, secondary.upper_ci) == pytest.approx((1.724464, 2.994778),
+                                                                     abs=1e-6)

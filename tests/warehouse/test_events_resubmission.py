@@ -12,12 +12,11 @@ import duckdb
 import pytest
 
 from expectations import events
-from expectations.core import run_suite
-from expectations.sql_engine import run_suite_sql
 from sources.files import SourceFile
 from sources.registry import inventory
 from sources.returns.contract import RETURNS
 from sources.returns.read import read_return
+from tests.builders.engines import ENGINES, on_engine
 from warehouse import db
 from warehouse.returns import (
     build_staging,
@@ -50,8 +49,9 @@ def _staged_events() -> duckdb.DuckDBPyConnection:
     return con
 
 
-@pytest.mark.parametrize("engine", [run_suite_sql, run_suite], ids=["sql", "gx"])
-def test_events_suite_names_each_bad_row(engine):
+@pytest.mark.parametrize("engine_name", ENGINES)
+def test_events_suite_names_each_bad_row(engine_name, monkeypatch):
+    engine = on_engine(engine_name, monkeypatch)
     result = engine(_staged_events(), events.events_plausible)
     assert not result.success
     by_column = {f.column: f for f in result.failures}
@@ -62,8 +62,9 @@ def test_events_suite_names_each_bad_row(engine):
     assert by_column["carers_attending"].unexpected_count == 1
 
 
-@pytest.mark.parametrize("engine", [run_suite_sql, run_suite], ids=["sql", "gx"])
-def test_membership_suites(engine):
+@pytest.mark.parametrize("engine_name", ENGINES)
+def test_membership_suites(engine_name, monkeypatch):
+    engine = on_engine(engine_name, monkeypatch)
     con = _staged_events()
     result = engine(con, events.membership_plausible)
     assert {f.column for f in result.failures} == {"members", "group_date"}

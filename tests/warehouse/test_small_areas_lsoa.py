@@ -11,7 +11,7 @@ from sources import census
 from sources.files import PUBLIC_DIR, SourceFile, sha256_of
 from sources.periods import dim_period_rows
 from sources.registry import kind_of
-from warehouse import db, stats
+from warehouse import db
 from warehouse.catalogue import Catalogue, load
 from warehouse.indicators import compute
 
@@ -89,18 +89,31 @@ def test_lsoa_values_intervals_significance_and_rank():
     assert len(lsoas) == 170 and lsoas.area_code.str.startswith("E01").all()
     district = pct[pct.area_code == "E08000018"].iloc[0]
     assert district["value"] == pytest.approx(100 * 26313 / 251162)
+    # Worked by hand from the raw ONS file (census2021-ts039-lsoa.csv) with Wilson's formula
+    # (z = 1.959964, z^2 = 3.841459): Rotherham 030B (E01007668) has the highest share,
+    # 207 of 1,468: centre 2*207 + z^2 = 417.841459, spread z*sqrt(z^2 + 4*207*(1 - 207/1468))
+    # = 52.411550, scale 2*(1468 + z^2) = 2943.682918 -> 12.4140 to 15.9750 per cent.
+    # Rotherham 027F (E01034248) has the lowest, 80 of 1,367 -> 4.7272 to 7.2247 per cent.
+    by_code = lsoas.set_index("area_code")
+    top, bottom = by_code.loc["E01007668"], by_code.loc["E01034248"]
+    assert (top["numerator"], top["denominator"]) == (207, 1468)
+    assert (top["value"], top["lower_ci"], top["upper_ci"]) == pytest.approx(
+        (14.100817, 12.414036, 15.974990), abs=1e-5)
+    assert (bottom["numerator"], bottom["denominator"]) == (80, 1367)
+    assert (bottom["lower_ci"], bottom["upper_ci"]) == pytest.approx((4.727233, 7.224656),
+                                                                     abs=1e-5)
+    assert "significantly higher" in top["note"] and "significantly lower" in bottom["note"]
+    assert top["note"].startswith("Rank 1 of 170") and bottom["note"].startswith("Rank 170 of")
+    # Every note agrees with the interval published beside it (no interval recomputed here).
     for _, row in lsoas.iterrows():
-        lo, hi = stats.wilson(row["numerator"], row["denominator"])
-        assert (row["lower_ci"], row["upper_ci"]) == pytest.approx((100 * lo, 100 * hi))
-        if 100 * lo > district["value"]:
+        assert row["lower_ci"] < row["value"] < row["upper_ci"]
+        if row["lower_ci"] > district["value"]:
             assert "significantly higher" in row["note"]
-        elif 100 * hi < district["value"]:
+        elif row["upper_ci"] < district["value"]:
             assert "significantly lower" in row["note"]
         else:
             assert "not significantly different" in row["note"]
-    top = lsoas.sort_values("value", ascending=False).iloc[0]
-    assert top["note"].startswith("Rank 1 of 170")
-    mine = lineage[(lineage.area_code == top["area_code"])
+    mine = lineage[(lineage.area_code == "E01007668")
                    & (lineage.indicator_id == "lsoa_unpaid_care_pct")]
     assert mine.source_file.tolist() == ["census2021-ts039-lsoa.csv"]
 
