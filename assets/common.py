@@ -13,13 +13,15 @@ from pathlib import Path
 
 import dagster as dg
 import duckdb
+import pyarrow as pa
 
 from assets.checks import to_check_result
 from assets.resources import CarersResource
 from expectations import validation
 from expectations.core import Suite, run_suite
 from expectations.returns import contract_suite
-from sources.errors import fail
+from sources.cache import cached_read
+from sources.errors import SourceError, fail
 from sources.files import SourceFile, sha256_of
 from sources.registry import national_files, source_kind
 from sources.returns.contract import get as get_return
@@ -27,6 +29,7 @@ from sources.returns.read import read_return
 from warehouse import catalogue as catalogue_module
 from warehouse import db
 from warehouse import returns as returns_db
+from warehouse.audit_log import AuditLog, record_loads
 
 # --- Dagster metadata (issue 21): what a Dagster user expects to see on every asset --------
 
@@ -147,9 +150,11 @@ def static_metadata(table: str, *sources: tuple[Path, int | None]) -> dict[str, 
     return {"dagster/table_name": table, "dagster/code_references": code_references(*sources)}
 
 
-def quarantine_markdown(con: duckdb.DuckDBPyConnection, kind: str, limit: int = 20) -> str:
+def quarantine_markdown(con: duckdb.DuckDBPyConnection, kind: str, limit: int = 20,
+                        mask_values: bool = False) -> str:
     """Quarantined rows of one return, what a person acts on first: file, row, column, value,
-    rule and fix; the file's hash last and shortened (the full hash is in audit.quarantine)."""
+    rule and fix; the file's hash last and shortened (the full hash is in audit.quarantine).
+    `mask_values` (a return about people): values are shown as [masked]."""
     rows = con.execute(
         "select source_file, source_row, column_name, value, rule, fix, "
         "left(source_sha256, 12) from audit.quarantine where return_kind = ? "
@@ -157,23 +162,26 @@ def quarantine_markdown(con: duckdb.DuckDBPyConnection, kind: str, limit: int = 
     header = ["file", "row", "column", "value", "rule", "fix", "sha256 (first 12)"]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for row in rows:
+        shown = [*row[:3], db.MASKED if mask_values and row[3] is not None else row[3], *row[4:]]
         lines.append("| " + " | ".join("" if v is None else str(v).replace("|", "\\|")
-                                       for v in row) + " |")
+                                       for v in shown) + " |")
     return "\n".join(lines)
 
 # --- end of Dagster metadata --------------------------------------------------------------
 
 
-def materialized(con: duckdb.DuckDBPyConnection, table: str,
+def materialized(con: duckdb.DuckDBPyConnection, table: str, masked: Sequence[str] = (),
                  meanings: dict[str, str] | None = None,
                  **extra: object) -> dg.MaterializeResult:
-    """MaterializeResult with the table's row count, column schema and a preview for the UI."""
+    """MaterializeResult with the table's row count, column schema and a preview for the UI;
+    `masked` columns (personal) are shown as [masked], so their values never reach run storage.
+    `meanings`: what columns mean, for the column schema."""
     return dg.MaterializeResult(metadata={
         "dagster/row_count": db.row_count(con, table),
         "dagster/table_name": table,
         "dagster/column_schema": column_schema(con, table, meanings),
         "table": table,
-        "preview": dg.MetadataValue.md(db.preview_markdown(con, table)),
+        "preview": dg.MetadataValue.md(db.preview_markdown(con, table, masked=masked)),
         **extra,
     })
 
@@ -200,8 +208,15 @@ def national_raw_asset(name: str, kind: str, group: str, description: str
             raise fail(carers.landing_dir, f"expected exactly one {kind} file, found {names}",
                        "Keep one edition of a national table in the landing folder (the newest); "
                        "move the others out.")
-        frame = reader(files[0])
-        frame["_loaded_at"] = datetime.now(UTC).replace(tzinfo=None)
+        # Static national files are parsed once and kept by sha256 (sources/cache.py).
+        frame = cached_read(reader, files[0], carers.cache_dir)
+        loaded_at = datetime.now(UTC).replace(tzinfo=None)
+        if isinstance(frame, pa.Table):  # from the cache: stays in Arrow
+            frame = frame.append_column(
+                pa.field("_loaded_at", pa.timestamp("us")),
+                pa.array([loaded_at] * frame.num_rows, pa.timestamp("us")))
+        else:
+            frame["_loaded_at"] = loaded_at
         with carers.connect() as con:
             table = db.table_for(name)
             db.replace_table(con, table, frame)
@@ -265,17 +280,26 @@ def return_assets(kind: str, group: str, staging_deps: Sequence[str] = ()
             returns_db.ensure_tables(con, spec)
             for path, name, sha in returns_db.landing_returns(con, kind):
                 source = SourceFile(Path(path), kind, "landing", sha)
-                if sha256_of(source.path) != sha:
-                    raise fail(path, "the file changed while the refresh was reading it",
-                               "Wait until the file is completely copied, then refresh again.")
-                read = read_return(source, kind, carers.landing_dir)
-                rows, new = returns_db.load_raw(con, read, loaded_at)
+                try:  # one bad file never stops the others: it is recorded as rejected
+                    if sha256_of(source.path) != sha:
+                        raise fail(path, "the file changed while the refresh was reading it",
+                                   "Wait until the file is completely copied, then refresh "
+                                   "again.")
+                    read = read_return(source, kind, carers.landing_dir)
+                    rows, new = returns_db.load_raw(con, read, loaded_at)
+                    returns_db.record_format(con, read)
+                except SourceError as exc:
+                    returns_db.record_rejected(con, kind, name, sha, exc)
+                    continue
                 report.append({"file": name, "organisation": read.org, "rows": rows,
-                               "new_content": bool(new),
-                               "skipped": [f"row {s.row}: {s.reason}" for s in read.skipped],
+                               "new_content": bool(new), "read_as": read.describe_format(),
+                               "skipped": [f"row {s.row}: {s.reason}" for s in read.skipped
+                                           ][:50],
                                "ignored_columns": read.ignored_columns})
-            return materialized(con, returns_db.raw_table(spec),
-                                files=dg.MetadataValue.json(report))
+            rejected = [r for r in returns_db.rejected_files(con) if r["return"] == kind]
+            return materialized(con, returns_db.raw_table(spec), masked=spec.personal_columns,
+                                files=dg.MetadataValue.json(report),
+                                rejected_files=dg.MetadataValue.json(rejected))
 
     @dg.asset(name=f"stg_{kind}", group_name=group, kinds={"duckdb", "sql"},
               deps=[f"raw_{kind}", *staging_deps],
@@ -283,16 +307,22 @@ def return_assets(kind: str, group: str, staging_deps: Sequence[str] = ()
                                        _defined_at(returns_db.build_staging)),
               description=f"{spec.title}, typed and checked: rows that break a rule go to "
                           "audit.quarantine; corrected files replace earlier ones.")
-    def _stg(carers: CarersResource) -> dg.MaterializeResult:
+    def _stg(context, carers: CarersResource) -> dg.MaterializeResult:
         now = datetime.now(UTC).replace(tzinfo=None)
+        # The audit history beside the editions: replayed before supersession is decided,
+        # appended with this refresh's first sights, loads and quarantine.
+        log = AuditLog(carers.publish_root)
         with carers.connect() as con:
-            files = returns_db.current_files(con, kind, now)
+            files = returns_db.current_files(con, kind, now, log)
             counts = returns_db.build_staging(con, spec, files, now.date())
+            record_loads(con, log, kind, counts.files, now, context.run_id)
             return materialized(
-                con, returns_db.staging_table(spec), meanings,
+                con, returns_db.staging_table(spec), masked=spec.personal_columns,
+                meanings=meanings,
                 rows_in=counts.rows_in, rows_loaded=counts.rows_loaded,
                 rows_quarantined=counts.rows_quarantined, rows_superseded=counts.rows_superseded,
                 cross_rules_skipped=dg.MetadataValue.json(counts.skipped_rules),
-                quarantine=dg.MetadataValue.md(quarantine_markdown(con, kind)))
+                quarantine=dg.MetadataValue.md(quarantine_markdown(
+                    con, kind, mask_values=spec.personal)))
 
     return [_raw, _stg, gx_check(f"stg_{kind}", contract_suite(spec))]

@@ -71,6 +71,11 @@ class CarersResource(dg.ConfigurableResource):
         return self.warehouse_path.parent / "gx"
 
     @property
+    def cache_dir(self) -> Path:
+        """Parsed national files kept by sha256, beside the warehouse (sources/cache.py)."""
+        return self.warehouse_path.parent / "cache"
+
+    @property
     def public_dir(self) -> Path:
         return PUBLIC_DIR
 
@@ -85,7 +90,8 @@ class CarersResource(dg.ConfigurableResource):
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         """Every run that uses the warehouse holds the writer lock for its whole length, however
         it was launched (re-entrant: `carers refresh` already holds it). A damaged warehouse
-        file is moved aside here, so the run rebuilds it from the raw inputs."""
+        file is moved aside here, so the run rebuilds it from the raw inputs; a file held open by
+        another program stops the run with a message naming that program."""
         try:
             lock.acquire(self.warehouse_path, wait=False)
         except lock.BusyError as busy:
@@ -94,14 +100,27 @@ class CarersResource(dg.ConfigurableResource):
             lock.acquire(self.warehouse_path, wait=True)
         try:
             message = health.ensure_sound(self.warehouse_path)
+            # An analyst's DuckDB session (even read-only) would make the first write fail
+            # with a raw lock error: stop now, naming the process.
+            health.ensure_writable(self.warehouse_path)
         except BaseException:
             lock.release(self.warehouse_path)
             raise
         if message and context.log is not None:
             context.log.warning(message)
+        # One connection held for the run: each step's `connect` then shares the open
+        # database instead of opening and checkpointing the file again (about 40 ms a step).
+        try:
+            db.hold(self.warehouse_path, memory=self.duckdb_memory)
+        except BaseException:
+            lock.release(self.warehouse_path)
+            raise
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
-        lock.release(self.warehouse_path)
+        try:
+            db.release(self.warehouse_path)
+        finally:
+            lock.release(self.warehouse_path)
         # The run's suite results become GX validation results and Data Docs in a process of
         # their own: importing GX takes seconds, and nothing in the run needs to wait for it.
         validation.start_build(self.gx_dir)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from expectations.core import Suite
 
-# The same pattern as the contract's case_ref_pseudonymous rule (sources/returns/contract.py).
+# Looser than the reference rule every row passed (sources/returns/values.py REFERENCE).
 CASE_REF = r"^[A-Za-z0-9][A-Za-z0-9/_-]{0,39}$"
 # Plausibility limit for young carers per 1,000 pupils in one area.
 MAX_PER_1000 = 200

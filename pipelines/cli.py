@@ -38,6 +38,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--wait", action="store_true",
                    help="queue behind a refresh already running instead of refusing")
     p.add_argument("--verbose", action="store_true", help="show Dagster's step-by-step log")
+    p.add_argument("--force", action="store_true",
+                   help="publish a new edition even when nothing changed since the latest")
     p.set_defaults(func=cmd_refresh)
 
     p = sub.add_parser("ui", help="start the Dagster UI on the project's instance")

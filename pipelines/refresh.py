@@ -12,12 +12,14 @@ from typing import Any
 import duckdb
 
 from expectations import validation
+from pipelines import faults
+from pipelines.faults import EXIT_BUSY, EXIT_FAILED, Fault
 from pipelines.settings import PROJECT_ROOT, resource_run_config, setting
+from sources.returns.contract import RETURNS
 from warehouse import db, health
 from warehouse.lock import BusyError, writer_lock
 
-EXIT_FAILED = 1
-EXIT_BUSY = 75  # EX_TEMPFAIL: another refresh holds the warehouse
+__all__ = ["EXIT_BUSY", "EXIT_FAILED", "cmd_refresh", "summarise"]
 
 
 def absolute_settings(args: argparse.Namespace) -> None:
@@ -62,7 +64,15 @@ def run_refresh(tags: dict[str, str] | None = None, log_level: str = "WARNING") 
 
 def summarise(result: Any) -> tuple[list[str], bool]:
     """Lines for a person, and whether the refresh succeeded."""
+    lines, ok, _ = summarise_with_fault(result)
+    return lines, ok
+
+
+def summarise_with_fault(result: Any) -> tuple[list[str], bool, Fault | None]:
+    """Lines for a person, whether the refresh succeeded, and the operational fault (full
+    disk, read-only publish folder, warehouse held by another program) that stopped it."""
     lines = []
+    fault = None
     built = sorted({e.event_specific_data.materialization.asset_key.to_user_string()
                     for e in result.all_events if e.event_type_value == "ASSET_MATERIALIZATION"})
     checks = [e.event_specific_data for e in result.all_events
@@ -83,30 +93,48 @@ def summarise(result: Any) -> tuple[list[str], bool]:
         if event.event_type_value == "STEP_FAILURE":
             error = event.event_specific_data.error
             cause = _root_cause(error)
+            found = fault or faults.from_failure(
+                f"{cause.cls_name}: {cause.message}", setting("CARERS_WAREHOUSE"),
+                setting("CARERS_PUBLISH"))
+            if found is not None and fault is None:
+                fault = found
+                lines.append(f"  FAILED {event.step_key}: {cause.cls_name}: "
+                             f"{cause.message.strip().splitlines()[0][:300]}")
+                continue
             lines.append(f"  FAILED {event.step_key}: {cause.cls_name}:")
             lines.extend(f"      {line}" for line in cause.message.strip().splitlines()[:25])
     for event in result.all_events:
         if event.event_type_value == "ASSET_MATERIALIZATION":
             mat = event.event_specific_data.materialization
             if mat.asset_key.to_user_string() == "published_edition":
-                lines.append(f"Published edition {mat.metadata['edition'].value}: "
-                             f"{mat.metadata['path'].value}")
-    lines.extend(_load_report())
+                published = mat.metadata.get("published")
+                if published is not None and not published.value:
+                    lines.append(str(mat.metadata["message"].value))
+                else:
+                    lines.append(f"Published edition {mat.metadata['edition'].value}: "
+                                 f"{mat.metadata['path'].value}")
+    if "audit_landing_files" in built:
+        lines.extend(_load_report())
+    else:
+        lines.append("The landing folder was not read in this run: no return counts to show.")
     gx = Path(os.environ.get("CARERS_GX") or setting("CARERS_WAREHOUSE").parent / "gx")
     lines.append(f"Validation results: Data Docs are built in the background at "
                  f"{validation.index_page(gx)} (`carers docs` builds them now).")
     ok = result.success and not blocking_failed
-    if not ok:
+    if fault is not None:
+        lines.append(fault.message)
+    elif not ok:
         lines.append("Refresh FAILED: nothing new was published; the last good edition is "
                      "unchanged. Fix the problems above and run `carers refresh` again.")
-    return lines, ok
+    return lines, ok, fault
 
 
 QUARANTINE_SHOWN = 10  # quarantined rows listed in the refresh summary
 
 
 def _load_report() -> list[str]:
-    """Per return file: rows in, loaded, quarantined, superseded (from audit.file_loads)."""
+    """Per return file: rows in, loaded, quarantined, superseded, and every file refused
+    (from audit.file_loads, which each refresh rewrites: always this run's)."""
     path = setting("CARERS_WAREHOUSE")
     if not path.exists():
         return []
@@ -116,50 +144,90 @@ def _load_report() -> list[str]:
         return []
     try:
         rows = con.execute(
-            "select return_kind, source_file, rows_in, rows_loaded, rows_quarantined, "
-            "rows_superseded from audit.file_loads order by return_kind, source_file").fetchall()
-        total = db.scalar(con, "select count(distinct (source_sha256, source_row)) "
+            "select l.return_kind, l.source_file, rows_in, rows_loaded, rows_quarantined, "
+            "rows_superseded, f.read_as from audit.file_loads as l "
+            "left join audit.file_formats as f using (source_sha256) "
+            "where status is distinct from 'rejected' "
+            "order by l.return_kind, l.source_file").fetchall()
+        rejected = con.execute(
+            "select coalesce(return_kind, 'not a return'), source_file, reason "
+            "from audit.file_loads where status = 'rejected' order by source_file").fetchall()
+        total = db.scalar(con, "select count(distinct (source_sha256, source_file, source_row)) "
                                "from audit.quarantine")
         problems = con.execute(
-            "select source_file, source_row, column_name, value, rule from audit.quarantine "
+            "select return_kind, source_file, source_row, column_name, value, rule "
+            "from audit.quarantine "
             "order by return_kind, source_file, source_row, column_name limit ?",
             [QUARANTINE_SHOWN + 1]).fetchall()
     except duckdb.Error:
         return []
     finally:
         con.close()
-    lines = [f"Returns: {len(rows)} files; rows quarantined: {total} "
+    lines = [f"Returns: {len(rows)} files loaded; rows quarantined: {total} "
              "(each with its file, row, column, value and rule in audit.quarantine; "
              "`carers check FILE` lists a file's problems with the fix)"
              ] if rows else []
-    for kind, file, rows_in, loaded, quarantined, superseded in rows:
+    for kind, file, rows_in, loaded, quarantined, superseded, read_as in rows:
         extra = f", {superseded} superseded by a corrected file" if superseded else ""
+        how = f" (read as {read_as})" if read_as else ""
         lines.append(f"  {kind}: {file}: {rows_in} rows in, {loaded} loaded, "
-                     f"{quarantined} quarantined{extra}")
+                     f"{quarantined} quarantined{extra}{how}")
+    if rejected:
+        lines.append(f"Files refused ({len(rejected)}): nothing in them was loaded; every other "
+                     "file was")
+        for kind, file, reason in rejected:
+            lines.append(f"  {kind}: {file}: {reason}")
     if problems:
         lines.append("Quarantined rows" + (f" (first {QUARANTINE_SHOWN})"
                                            if len(problems) > QUARANTINE_SHOWN else "") + ":")
-        for file, row, column, value, rule in problems[:QUARANTINE_SHOWN]:
-            shown = "blank" if value is None else repr(value)
+        for kind, file, row, column, value, rule in problems[:QUARANTINE_SHOWN]:
+            personal = kind in RETURNS and RETURNS[kind].personal
+            shown = ("blank" if value is None else db.MASKED if personal else repr(value))
             lines.append(f"  {file}, row {row}, column '{column}', value {shown}: {rule}")
     return lines
 
 
 def cmd_refresh(args: argparse.Namespace) -> int:
+    """Exit status: 0 refreshed, else one of pipelines/faults.py's (documented in
+    docs/operations.md)."""
     absolute_settings(args)
     use_project_instance()
+    warehouse, publish = setting("CARERS_WAREHOUSE"), setting("CARERS_PUBLISH")
+    tags = {"carers/force": "true"} if getattr(args, "force", False) else {}
     try:
-        with writer_lock(setting("CARERS_WAREHOUSE"), wait=args.wait):
-            repaired = health.ensure_sound(setting("CARERS_WAREHOUSE"))
-            if repaired:
-                print(repaired, file=sys.stderr)
-            result = run_refresh(log_level="DEBUG" if args.verbose else "WARNING")
+        with writer_lock(warehouse, wait=args.wait):
+            fault = faults.probe_publish_folder(publish)
+            if fault is None:
+                fault = _check_warehouse(warehouse, publish)
+            if fault is not None:
+                print(fault.message, file=sys.stderr)
+                return fault.code
+            result = run_refresh(tags=tags, log_level="DEBUG" if args.verbose else "WARNING")
             # Still under the lock: the load report reads the warehouse this run wrote.
-            lines, ok = summarise(result)
-    except (BusyError, health.WarehouseBusy) as exc:
+            lines, ok, fault = summarise_with_fault(result)
+    except BusyError as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_BUSY
     print("\n".join(lines))
+    if fault is not None:
+        return fault.code
     return 0 if ok else EXIT_FAILED
 
 
+def _check_warehouse(warehouse: Path, publish: Path) -> Fault | None:
+    """Before Dagster starts: move a damaged warehouse aside (saying so), and refuse at once,
+    naming the process, when another program holds the file open."""
+    try:
+        repaired = health.ensure_sound(warehouse)
+        if repaired:
+            print(repaired, file=sys.stderr)
+        health.ensure_writable(warehouse)
+    except health.WarehouseBusy as exc:
+        return Fault(faults.EXIT_HELD, str(exc))
+    except health.WarehouseUnreadable as exc:
+        return faults.from_failure(str(exc), warehouse, publish) or Fault(
+            EXIT_FAILED, f"{exc}. Nothing was moved or refreshed. {faults.untouched(publish)}")
+    except OSError as exc:  # moving a damaged file aside on a full or read-only disk
+        return faults.from_failure(f"{type(exc).__name__}: {exc}", warehouse, publish) or \
+            Fault(EXIT_FAILED, f"{exc}. {faults.untouched(publish)}")
+    return None

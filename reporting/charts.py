@@ -10,6 +10,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from reporting.figure_cache import cached_chart, code_digest, digest
 from warehouse.stats import number_or_none
 
 ROTHERHAM = "E08000018"
@@ -35,10 +36,13 @@ RANKED_INDICATOR = "census_unpaid_care_pct"
 HIGHLIGHT, REGION_COLOUR, OTHER_COLOUR, ENGLAND_COLOUR = "#b2182b", "#2166ac", "#9e9e9e", "#000000"
 
 
-def write_charts(con: duckdb.DuckDBPyConnection, out_dir: Path) -> list[dict[str, Any]]:
+def write_charts(con: duckdb.DuckDBPyConnection, out_dir: Path,
+                 cache_dir: Path | None = None) -> list[dict[str, Any]]:
     """Write every chart the edition's data supports into out_dir; one dict per chart with
     `path` (PNG), `title`, `alt` (the figures shown, in words) and `indicators` (ids drawn).
-    Charts whose indicators are absent from the edition are left out, never drawn empty."""
+    Charts whose indicators are absent from the edition are left out, never drawn empty.
+    With `cache_dir`, a chart whose data and code are unchanged since it was last drawn is
+    reused from there (reporting/figure_cache.py), byte for byte the same file."""
     out_dir.mkdir(parents=True, exist_ok=True)
     tables = {r[0] for r in con.execute(
         "select table_name from information_schema.tables").fetchall()}
@@ -46,12 +50,25 @@ def write_charts(con: duckdb.DuckDBPyConnection, out_dir: Path) -> list[dict[str
         return []
     values = con.execute(
         "select * from indicator_values where breakdown = 'all'").df()
+    key = digest(values, code_digest(write_charts)) if cache_dir is not None else ""
     charts = []
     for make in (_trends, _comparators, _districts):
-        chart = make(values, out_dir)
-        if chart is not None:
-            charts.append(chart)
+        found = cached_chart(cache_dir, make.__name__.strip("_"), key,
+                             lambda make=make: _drawn(make(values, out_dir)))
+        if found is not None:
+            png, chart = found
+            path = out_dir / chart["path"]
+            if not path.is_file():
+                path.write_bytes(png)
+            charts.append({**chart, "path": path})
     return charts
+
+
+def _drawn(chart: dict[str, Any] | None) -> tuple[bytes, dict[str, Any]] | None:
+    """A chart just drawn, as (png, its dict with the file name in place of the path)."""
+    if chart is None:
+        return None
+    return chart["path"].read_bytes(), {**chart, "path": chart["path"].name}
 
 
 def _pyplot():

@@ -18,6 +18,7 @@ import pandas as pd
 import yaml
 
 from warehouse import catalogue
+from warehouse.catalogue import SAFE_LOADER
 from warehouse.stats import number_or_none
 
 CLAIMS_PATH = Path(__file__).parent / "claims.yaml"
@@ -62,7 +63,7 @@ def load(path: Path = CLAIMS_PATH, indicator_ids: set[str] | None = None) -> lis
     if indicator_ids is None:
 
         indicator_ids = {i.id for i in catalogue.load().indicators}
-    document = yaml.safe_load(path.read_text()) or {}
+    document = yaml.load(path.read_text(), Loader=SAFE_LOADER) or {}
     claims: list[Claim] = []
     seen: set[str] = set()
     for raw in document.get("claims") or []:

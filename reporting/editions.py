@@ -14,6 +14,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from sources.safe_text import neutralise_frame
+from warehouse.audit_log import AuditLog
 from warehouse.db import quote_identifier
 
 LATEST = "latest"
@@ -33,7 +35,8 @@ def file_sha256(path: Path) -> str:
 def write_table(folder: Path, name: str, frame: pd.DataFrame) -> dict[str, Any]:
     """Write one table as CSV and Parquet; return its manifest entry."""
     csv_path = folder / f"{name}.csv"
-    frame.to_csv(csv_path, index=False, lineterminator="\n", float_format="%.10g")
+    neutralise_frame(frame).to_csv(csv_path, index=False, lineterminator="\n",
+                                   float_format="%.10g")
     parquet_path = folder / f"{name}.parquet"
     pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), parquet_path)
     return {"name": name, "rows": len(frame),
@@ -148,3 +151,98 @@ def editions(root: Path) -> list[Path]:
 def latest_edition(root: Path) -> Path | None:
     link = root / LATEST
     return link.resolve() if link.exists() else None
+
+
+# --- No duplicate editions (issue 19): one function, so the rule stays in one place. ---
+
+def table_digest(frame: pd.DataFrame) -> str:
+    """sha256 of a table's CSV exactly as write_table writes it."""
+    text = frame.to_csv(index=False, lineterminator="\n", float_format="%.10g")
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def unchanged_since(root: Path, read: dict[str, Any], tables: dict[str, pd.DataFrame]
+                    ) -> str | None:
+    """The latest edition's id when a new one would repeat it: made from the same inputs,
+    catalogue and code (`read["key"]`, warehouse/inputs.py) and holding the same tables,
+    byte for byte. Else None: publish. (Same inputs but different tables happens when a rule
+    depends on today's date, e.g. a future-dated row that is now in the past.)"""
+    latest = latest_edition(root)
+    if latest is None:
+        return None
+    manifest = json.loads((latest / "manifest.json").read_text())
+    if manifest.get("read", {}).get("key") != read.get("key"):
+        return None
+    published = {t["name"]: t["files"].get(f"{t['name']}.csv")
+                 for t in manifest.get("tables", [])}
+    if set(published) != set(tables):
+        return None
+    if any(table_digest(frame) != published[name] for name, frame in tables.items()):
+        return None
+    return latest.name
+
+
+def latest_read(root: Path) -> tuple[str, dict[str, Any]] | None:
+    """(latest edition id, what its refresh read: the manifest's `read`), or None when there is
+    no edition or it predates the record."""
+    latest = latest_edition(root)
+    if latest is None or not (latest / "manifest.json").is_file():
+        return None
+    read = json.loads((latest / "manifest.json").read_text()).get("read")
+    return (latest.name, read) if read else None
+
+
+# --- Citations and retention (issue 19) ---
+
+CITATIONS = "citations.jsonl"  # in <publish folder>/audit/, beside the audit history
+
+
+def record_citation(root: Path, edition: str, output: Path | str, what: str) -> None:
+    """Note that an output people will read (a workbook, facts page, request answer) cites
+    `edition`, so `carers editions --prune` keeps it. One JSON line, appended."""
+    AuditLog(root).append(CITATIONS, [{
+        "edition": edition, "output": str(output), "what": what,
+        "at": datetime.now(UTC).isoformat(timespec="seconds")}])
+
+
+def cite(root: Path, edition: str, output: Path | str, what: str) -> str | None:
+    """record_citation, for the commands that write outputs: a warning to print if the
+    citation could not be recorded (the output itself was written)."""
+    try:
+        record_citation(root, edition, output, what)
+    except OSError as exc:
+        return (f"Warning: wrote {output}, but could not record that it cites edition "
+                f"{edition} in {root / 'audit' / CITATIONS} ({exc}); `carers editions "
+                "--prune` will not know to keep that edition.")
+    return None
+
+
+def citations(root: Path) -> list[dict[str, Any]]:
+    return AuditLog(root).records(CITATIONS)
+
+
+def prune_plan(root: Path, keep: int) -> tuple[list[Path], dict[str, str]]:
+    """(editions to remove, kept edition -> why) for keeping the newest `keep` editions, every
+    cited edition and `latest`."""
+    if keep < 1:
+        raise ValueError("keep at least one edition (the latest)")
+    every = editions(root)
+    latest = latest_edition(root)
+    cited = {c["edition"]: c for c in citations(root)}
+    why: dict[str, str] = {}
+    for folder in every[-keep:]:
+        why[folder.name] = f"one of the newest {keep}"
+    for folder in every:
+        if folder.name in cited:
+            c = cited[folder.name]
+            why.setdefault(folder.name, f"cited by {c['what']} {c['output']}")
+    if latest is not None:
+        why[latest.name] = "latest"
+    return [f for f in every if f.name not in why], why
+
+
+def remove_edition(folder: Path) -> None:
+    """Delete one edition folder (its files are read-only: make them writable first)."""
+    for path in folder.rglob("*"):
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    shutil.rmtree(folder)

@@ -17,6 +17,7 @@ import pandas as pd
 from reporting import claims as claims_module
 from reporting.charts import write_charts
 from reporting.requests import SYMBOLS
+from sources.safe_text import neutralise_frame
 
 FACT_COLUMNS = ["claim_id", "document", "fact", "published_figure", "our_figure", "our_value",
                 "unit", "indicator_id", "area_code", "period_id", "period_label", "definition",
@@ -58,21 +59,22 @@ def write_facts(con: duckdb.DuckDBPyConnection, out_dir: Path,
     sources = chart_sources(con, charts or [])
     paths[0].write_text(render_html(facts, reconciliation, charts or [], edition, sources),
                         encoding="utf-8")
-    facts.to_csv(paths[1], index=False, lineterminator="\n")
-    reconciliation.to_csv(paths[2], index=False, lineterminator="\n")
+    neutralise_frame(facts).to_csv(paths[1], index=False, lineterminator="\n")
+    neutralise_frame(reconciliation).to_csv(paths[2], index=False, lineterminator="\n")
     return paths
 
 
-def write_page(con: duckdb.DuckDBPyConnection, out_dir: Path, edition: str | None = None
-               ) -> tuple[list[dict], list[Path]]:
-    """Draw the charts and write the page with them into out_dir: (charts, every file)."""
-
-    charts = write_charts(con, out_dir)
+def write_page(con: duckdb.DuckDBPyConnection, out_dir: Path, edition: str | None = None,
+               cache_dir: Path | None = None) -> tuple[list[dict], list[Path]]:
+    """Draw the charts (or reuse unchanged ones from `cache_dir`) and write the page with them
+    into out_dir: (charts, every file)."""
+    charts = write_charts(con, out_dir, cache_dir)
     paths = write_facts(con, out_dir, charts, edition=edition)
     return charts, [*paths, *(Path(c["path"]) for c in charts)]
 
 
-def edition_files(tables: dict[str, pd.DataFrame], edition: str) -> dict[str, bytes]:
+def edition_files(tables: dict[str, pd.DataFrame], edition: str,
+                  cache_dir: Path | None = None) -> dict[str, bytes]:
     """The page, its CSVs and its charts for an edition being published, as {file: bytes},
     computed from the edition's own tables (the same rows its published.duckdb will hold)."""
     import tempfile
@@ -82,7 +84,7 @@ def edition_files(tables: dict[str, pd.DataFrame], edition: str) -> dict[str, by
         for name, frame in tables.items():
             con.register(name, frame)
         with tempfile.TemporaryDirectory(prefix="carers-facts-") as folder:
-            _, paths = write_page(con, Path(folder), edition)
+            _, paths = write_page(con, Path(folder), edition, cache_dir)
             return {p.name: p.read_bytes() for p in paths}
     finally:
         con.close()

@@ -21,6 +21,7 @@ import pandas as pd
 
 from reporting.disclosure import SUPPRESSED, suppress
 from reporting.editions import LATEST, PUBLISHED_DB, file_sha256
+from sources.safe_text import XLSX_OPTIONS, neutralise_frame
 
 SYMBOLS = {
     "[c]": "confidential: a count of people from 1 to 4, or a figure from which one could be "
@@ -263,7 +264,7 @@ def _csv(result: Answer) -> bytes:
     notes = result.notes.rename(columns={"title": "indicator"}).drop(columns=["indicator"])
     table = result.figures.merge(notes, on="indicator_id", how="left")
     out = io.StringIO()
-    table.to_csv(out, index=False, lineterminator="\n")
+    neutralise_frame(table).to_csv(out, index=False, lineterminator="\n")
     for name, value in _about(result):
         out.write(f"# {name}: {value}\n")
     for symbol, meaning in result.symbols.items():
@@ -311,13 +312,14 @@ def _xlsx(result: Answer) -> bytes:
     buffer = io.BytesIO()
     cover = pd.DataFrame(_about(result), columns=["item", "detail"])
     symbols = pd.DataFrame(list(result.symbols.items()), columns=["symbol", "meaning"])
-    with pd.ExcelWriter(buffer, engine="xlsxwriter") as writer:
-        cover.to_excel(writer, sheet_name="Cover", index=False)
-        result.notes.to_excel(writer, sheet_name="Notes", index=False)
+    with pd.ExcelWriter(buffer, engine="xlsxwriter",
+                        engine_kwargs={"options": XLSX_OPTIONS}) as writer:
+        neutralise_frame(cover).to_excel(writer, sheet_name="Cover", index=False)
+        neutralise_frame(result.notes).to_excel(writer, sheet_name="Notes", index=False)
         if not symbols.empty:
-            symbols.to_excel(writer, sheet_name="Notes", index=False,
-                             startrow=len(result.notes) + 2)
-        result.figures.to_excel(writer, sheet_name="Figures", index=False)
+            neutralise_frame(symbols).to_excel(writer, sheet_name="Notes", index=False,
+                                               startrow=len(result.notes) + 2)
+        neutralise_frame(result.figures).to_excel(writer, sheet_name="Figures", index=False)
     return buffer.getvalue()
 
 

@@ -5,8 +5,11 @@ controlled) indicator values, so they show exactly what the edition publishes.""
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pandas as pd
+
+from reporting.figure_cache import cached_chart, code_digest, digest
 
 INDICATORS = ("lsoa_unpaid_care_pct", "lsoa_unpaid_care_50h_pct")
 CHART_NAME = "lsoa_unpaid_care_dotplot.png"
@@ -32,12 +35,23 @@ def ranked_table(values: pd.DataFrame) -> pd.DataFrame:
     return table.reset_index(drop=True)
 
 
-def dot_plot(values: pd.DataFrame) -> bytes | None:
+def dot_plot(values: pd.DataFrame, cache_dir: Path | None = None) -> bytes | None:
     """Ranked dot plot (PNG) of every Rotherham LSOA's % providing unpaid care with its 95%
-    interval, the Rotherham average as a line, and colour showing significance."""
+    interval, the Rotherham average as a line, and colour showing significance. With
+    `cache_dir`, reused from there while what it draws and this module are unchanged."""
     table = ranked_table(values)
     if table.empty:
         return None
+    district = values[(values.indicator_id == INDICATORS[0])
+                      & (values.area_level == "district")]["value"]
+    key = (digest(table, district.tolist(), code_digest(dot_plot))
+           if cache_dir is not None else "")
+    found = cached_chart(cache_dir, "lsoa_dotplot", key,
+                         lambda: (_draw_dot_plot(values, table), {}))
+    return found[0] if found else None
+
+
+def _draw_dot_plot(values: pd.DataFrame, table: pd.DataFrame) -> bytes:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -75,13 +89,14 @@ def dot_plot(values: pd.DataFrame) -> bytes | None:
     return buffer.getvalue()
 
 
-def published_outputs(tables: dict[str, pd.DataFrame]
+def published_outputs(tables: dict[str, pd.DataFrame], cache_dir: Path | None = None
                       ) -> tuple[dict[str, pd.DataFrame], dict[str, bytes]]:
-    """Extra tables and files for an edition (empty when there are no LSOA values)."""
+    """Extra tables and files for an edition (empty when there are no LSOA values); the
+    chart is reused from `cache_dir` while its data is unchanged."""
     values = tables.get("indicator_values")
     if values is None:
         return {}, {}
     table = ranked_table(values)
-    chart = dot_plot(values)
+    chart = dot_plot(values, cache_dir)
     return ({"lsoa_carers_ranked": table} if not table.empty else {},
             {CHART_NAME: chart} if chart else {})

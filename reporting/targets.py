@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from warehouse.catalogue import Catalogue
+from warehouse.catalogue import SAFE_LOADER, Catalogue
 
 TARGETS_PATH = Path(__file__).resolve().parent.parent / "targets.yaml"
 DIRECTIONS = {"at_least", "at_most"}
@@ -99,7 +99,7 @@ def load(catalogue: Catalogue, path: Path = TARGETS_PATH) -> list[Target]:
     if not path.is_file():
         return []
     try:
-        document = yaml.safe_load(path.read_text()) or {}
+        document = yaml.load(path.read_text(), Loader=SAFE_LOADER) or {}
     except yaml.YAMLError as error:
         raise TargetsError(f"{path.name}: not valid YAML ({error}); fix the file") from None
     if not isinstance(document, dict):

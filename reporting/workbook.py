@@ -26,6 +26,7 @@ from reporting.editions import file_sha256
 from reporting.requests import SYMBOLS, RequestError, open_published
 from reporting.targets import Target
 from sources.periods import financial_year, period_of
+from sources.safe_text import XLSX_OPTIONS, neutralise, neutralise_frame
 from warehouse.catalogue import Catalogue
 
 # The contact the 2026-31 strategy itself gives ("To get involved or find out more").
@@ -121,7 +122,7 @@ def _cells(frame: pd.DataFrame, columns: list[str]) -> list[list[Any]]:
                 value = _symbol_for(column, record)
             elif isinstance(value, float):
                 value = round(value, 6)
-            out.append(value)
+            out.append(neutralise(value))
         rows.append(out)
     return rows
 
@@ -370,8 +371,7 @@ def write(report: Report, out: Path, charts: list[dict[str, str]] | None = None,
     dash = report.year.replace("/", "-")
     book_path = out / f"carers-progress-{dash}.xlsx"
     written: list[Path] = []
-    book = xlsxwriter.Workbook(str(book_path), {"strings_to_numbers": False,
-                                                "strings_to_urls": False})
+    book = xlsxwriter.Workbook(str(book_path), XLSX_OPTIONS)
     book.set_properties({"title": f"Carers strategy progress, Rotherham, {report.year}",
                          "author": "Rotherham Metropolitan Borough Council",
                          "comments": f"Edition {report.edition}"})
@@ -452,7 +452,7 @@ def write(report: Report, out: Path, charts: list[dict[str, str]] | None = None,
                                             "indicator_ids"} else 18)
         ws.freeze_panes(3, 0)
         csv_path = out / f"{_safe_file_name(name)}.csv"
-        pd.DataFrame(data or [], columns=[headers[c] for c in columns]).to_csv(
+        neutralise_frame(pd.DataFrame(data or [], columns=[headers[c] for c in columns])).to_csv(
             csv_path, index=False, lineterminator="\n")
         written.append(csv_path)
 

@@ -17,14 +17,16 @@ class Problem:
     rule: str
     fix: str
 
-    def describe(self) -> str:
-        where = [Path(self.file).name]
+    def describe(self, file: bool = True) -> str:
+        """'file, row 3, column 'x': value 'y': rule. Fix.' (without the file if asked)."""
+        where = [Path(self.file).name] if file else []
         if self.row is not None:
             where.append(f"row {self.row}")
         if self.column:
             where.append(f"column '{self.column}'")
         value = "" if self.value is None else f" value {self.value!r}:"
-        return f"{', '.join(where)}:{value} {self.rule}. {self.fix}"
+        prefix = f"{', '.join(where)}:" if where else ""
+        return f"{prefix}{value} {self.rule}. {self.fix}".strip()
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)

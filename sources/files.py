@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import fnmatch
 import hashlib
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,3 +55,28 @@ class SourceKind:
 
     def matches_header(self, columns: set[str]) -> bool:
         return bool(self.header) and set(self.header) <= columns
+
+
+def walk(folder: Path) -> list[Path]:
+    """Every file and link under `folder`, sorted; links to folders are listed, not entered."""
+    found = []
+    for root, dirs, files in os.walk(folder, followlinks=False):
+        base = Path(root)
+        found += [base / d for d in dirs if (base / d).is_symlink()]
+        found += [base / f for f in files]
+    return sorted(found)
+
+
+def link_problem(path: Path, folder: Path) -> str | None:
+    """Why a symbolic link in `folder` is not followed, or None if it is not a link (or is a
+    link to a file inside the folder)."""
+    if not path.is_symlink():
+        return None
+    target = path.resolve()
+    if not target.is_relative_to(folder.resolve()):
+        return ("a link to a file or folder outside the landing folder: not followed "
+                f"(it points to {'a folder' if target.is_dir() else 'a file'} elsewhere). Copy "
+                "the file itself into the landing folder.")
+    if target.is_dir():
+        return "a link to a folder: not followed. Copy the files themselves into the folder."
+    return None

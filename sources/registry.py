@@ -12,9 +12,10 @@ from functools import cache
 from pathlib import Path
 
 import sources
-from sources.files import PUBLIC_DIR, SourceFile, SourceKind, sha256_of
+from sources.errors import SourceError
+from sources.files import PUBLIC_DIR, SourceFile, SourceKind, link_problem, sha256_of, walk
 from sources.returns.contract import RETURNS
-from sources.returns.read import sniff
+from sources.returns.read import identify
 
 IGNORED_SUFFIXES = (".md", ".txt", ".pdf", ".docx")
 
@@ -68,8 +69,9 @@ def _scan(folder: Path, origin: str) -> list[SourceFile]:
     if not folder.is_dir():
         return []
     found = []
-    for path in sorted(folder.rglob("*")):
-        if path.is_file() and not path.name.startswith((".", "~$")):
+    for path in walk(folder):
+        if link_problem(path, folder) is None and path.is_file() \
+                and not path.name.startswith((".", "~$")):
             kind = kind_of(path)
             if kind is not None:
                 found.append(SourceFile(path, kind, origin, sha256_of(path)))
@@ -79,12 +81,13 @@ def _scan(folder: Path, origin: str) -> list[SourceFile]:
 @dataclass(frozen=True)
 class LandingFile:
     """A file in the landing folder and what it is: a national table, a local return, or
-    nothing we recognise (kind None)."""
+    nothing we recognise (kind None, with the reason in `problem`)."""
 
     path: Path
     kind: str | None
     is_return: bool
     sha256: str
+    problem: str | None = None  # why it cannot be read (refused, not followed), if so
 
     def as_source(self) -> SourceFile:
         return SourceFile(self.path, self.kind or "", "landing", self.sha256)
@@ -93,23 +96,34 @@ class LandingFile:
 def inventory(landing: Path) -> list[LandingFile]:
     """Classify every file in the landing folder: national tables by name, local returns by
     their header (or, failing that, by a return's name in the file name, so a return with a
-    broken header is read and rejected loudly rather than ignored)."""
+    broken header is read and rejected loudly rather than ignored). A file nothing can read
+    is listed with its reason (kind None); links out of the folder are never followed."""
     if not landing.is_dir():
         return []
     by_length = sorted(RETURNS, key=len, reverse=True)
     found = []
-    for path in sorted(landing.rglob("*")):
-        if not path.is_file() or path.name.startswith((".", "~$")) \
-                or path.suffix.lower() in IGNORED_SUFFIXES:
+    for path in walk(landing):
+        if path.name.startswith((".", "~$")):
+            continue
+        link = link_problem(path, landing)
+        if link is not None:
+            found.append(LandingFile(path, None, False, "", link))
+            continue
+        if not path.is_file():
             continue
         kind = kind_of(path)
         if kind is not None:
             found.append(LandingFile(path, kind, False, sha256_of(path)))
             continue
-        kind = sniff(path) if path.suffix.lower() in (".csv", ".xlsx", ".xlsm") else None
-        if kind is None:
+        try:
+            kind, problem = identify(path).kind, None
+        except SourceError as exc:
+            if path.suffix.lower() in IGNORED_SUFFIXES:
+                continue  # notes beside the returns (a .txt is read only if it is a return)
             kind = next((k for k in by_length if k in path.stem.lower()), None)
-        found.append(LandingFile(path, kind, kind is not None, sha256_of(path)))
+            problem = "; ".join(p.describe(file=False) for p in exc.problems[:3])
+        found.append(LandingFile(path, kind, kind is not None, sha256_of(path),
+                                 None if kind is not None else problem))
     return found
 
 

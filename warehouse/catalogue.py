@@ -17,6 +17,10 @@ import yaml
 from sources.periods import PREFIX
 from warehouse.db import SQL_DIR
 
+# libyaml's parser where PyYAML was built with it (the same safe types, about 10x faster:
+# the catalogue was 1.5 s of every refresh with the pure-Python parser).
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 CATALOGUE_PATH = Path(__file__).parent / "catalogue.yaml"
 CATALOGUE_DIR = Path(__file__).parent / "catalogue.d"
 
@@ -188,12 +192,12 @@ def read_documents(path: Path = CATALOGUE_PATH, extra_dir: Path | None = CATALOG
                    ) -> dict[str, Any]:
     """The frame file plus every `*.yaml` under `extra_dir`, as one document."""
     with path.open() as handle:
-        document = yaml.safe_load(handle) or {}
+        document = yaml.load(handle, Loader=SAFE_LOADER) or {}
     indicators = [{**i, FILE_KEY: path.name} for i in document.get("indicators") or []]
     if extra_dir is not None and extra_dir.is_dir():
         for part in sorted(extra_dir.glob("*.yaml")):
             with part.open() as handle:
-                extra = yaml.safe_load(handle) or {}
+                extra = yaml.load(handle, Loader=SAFE_LOADER) or {}
             unexpected = set(extra) - {"indicators"}
             if unexpected:
                 raise CatalogueError(f"{part.name}: only an `indicators:` list belongs here "
@@ -206,8 +210,9 @@ def read_documents(path: Path = CATALOGUE_PATH, extra_dir: Path | None = CATALOG
     for folder in extra_folders:
         for part in sorted(Path(folder).glob("*.yaml")):
             with part.open() as handle:
+                found = yaml.load(handle, Loader=SAFE_LOADER) or {}
                 indicators.extend({**i, FILE_KEY: str(part)}
-                                  for i in (yaml.safe_load(handle) or {}).get("indicators") or [])
+                                  for i in found.get("indicators") or [])
     return {**document, "indicators": indicators}
 
 

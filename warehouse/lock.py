@@ -96,6 +96,28 @@ def release(warehouse: Path) -> None:
             handle.close()
 
 
+def holder(warehouse: Path) -> str | None:
+    """Who holds the lock now ("pid N since ..."), or None. Only reads the lock file (never
+    takes the lock): its holder writes itself there and clears it on release; a holder killed
+    with SIGKILL leaves its text behind, so the pid must still be alive to count."""
+    warehouse = Path(warehouse).resolve()
+    if holds(warehouse):
+        return f"pid {os.getpid()} (this process)"
+    try:
+        text = lock_path(warehouse).read_text().strip()
+    except OSError:
+        return None
+    if not text.startswith("pid "):
+        return None
+    try:
+        os.kill(int(text.split()[1]), 0)
+    except (ValueError, IndexError, ProcessLookupError):
+        return None
+    except PermissionError:  # alive, another user's
+        pass
+    return text
+
+
 def holds(warehouse: Path) -> bool:
     with _guard:
         return Path(warehouse).resolve() in _held

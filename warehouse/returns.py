@@ -10,6 +10,8 @@ organisation and financial year), per file, recorded in audit.file_loads.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -19,12 +21,65 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from sources.errors import Problem
+from sources.errors import Problem, SourceError
 from sources.returns.contract import NOT_RECORDED, Return
 from sources.returns.read import TOTAL_ROW, ReadReturn
+from sources.returns.values import parse, reference_problem
 from warehouse import db
+from warehouse.audit_log import AuditLog, record_first_seen, replay_history
 
 LINEAGE_COLUMNS = ("_source_file", "_source_sha256", "_source_row", "_loaded_at")
+# Problems the reader found in a row (a hidden row, a cell that is not valid text): JSON list
+# of {column, value, rule, fix}, quarantined with the row's other problems.
+READ_PROBLEMS = "_read_problems"
+PROBLEM_JSON = '[{"column": "VARCHAR", "value": "VARCHAR", "rule": "VARCHAR", "fix": "VARCHAR"}]'
+PARSED = duckdb.struct_type({"value": "VARCHAR", "rule": "VARCHAR", "fix": "VARCHAR"})
+NUMBER_TYPES = ("count", "whole", "money")
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _parsed(kind: str, text: str, maximum: int | None) -> tuple[str | None, str | None,
+                                                                  str | None]:
+    result = parse(kind, text, maximum)
+    return result.value, result.rule, result.fix
+
+
+def _parse_udf(texts: Any, kinds: Any, maxima: Any) -> pa.StructArray:
+    """DuckDB's batch call of sources.returns.values.parse: each distinct text parsed once."""
+    texts, kinds, maxima = (a.combine_chunks() if isinstance(a, pa.ChunkedArray) else a
+                            for a in (texts, kinds, maxima))
+    kind = kinds[0].as_py() if len(kinds) else "count"
+    maximum = maxima[0].as_py() if len(maxima) else None
+    encoded = texts.dictionary_encode()
+    results = [_parsed(kind, t, maximum) for t in encoded.dictionary.to_pylist()]
+    fields = []
+    for i in range(3):
+        values = pa.array([r[i] for r in results], pa.string())
+        fields.append(values.take(encoded.indices))
+    return pa.StructArray.from_arrays(fields, names=["value", "rule", "fix"])
+
+
+def _reference_udf(texts: Any) -> pa.Array:
+    texts = texts.combine_chunks() if isinstance(texts, pa.ChunkedArray) else texts
+    encoded = texts.dictionary_encode()
+    problems = pa.array([reference_problem(t) for t in encoded.dictionary.to_pylist()],
+                        pa.string())
+    return problems.take(encoded.indices)
+
+
+def register_parsers(con: duckdb.DuckDBPyConnection) -> None:
+    """Make the one parser (sources.returns.values) callable from SQL on this connection:
+    carers_parse(text, type, maximum) -> {value, rule, fix}; carers_reference_problem(text)."""
+    functions = (("carers_parse", _parse_udf, ["VARCHAR", "VARCHAR", "BIGINT"], PARSED),
+                 ("carers_reference_problem", _reference_udf, ["VARCHAR"], "VARCHAR"))
+    for name, function, arguments, returns in functions:
+        with contextlib.suppress(duckdb.InvalidInputException):
+            con.remove_function(name)
+        # Already registered on this database by another connection (warehouse.db keeps the
+        # database open across a run's connections): the same function, so keep it.
+        with contextlib.suppress(duckdb.CatalogException):
+            con.create_function(name, function, arguments, returns, type="arrow",
+                                null_handling="special", side_effects=False)
 
 
 q = db.quote_identifier  # names from the contract ('group' is a keyword)
@@ -42,11 +97,11 @@ def ensure_tables(con: duckdb.DuckDBPyConnection, spec: Return) -> None:
     columns = ", ".join(f"{q(c)} varchar" for c in [*spec.names, "source_org"])
     con.execute(f"create table if not exists {raw_table(spec)} ({columns}, "
                 "_source_file varchar, _source_sha256 varchar, _source_row integer, "
-                "_loaded_at timestamp)")
+                f"_loaded_at timestamp, {READ_PROBLEMS} varchar)")
     have = {r[0] for r in con.execute(
         "select column_name from information_schema.columns "
         "where table_schema = 'raw' and table_name = ?", [spec.kind]).fetchall()}
-    for name in spec.names:
+    for name in [*spec.names, READ_PROBLEMS]:
         if name not in have:  # a column added to the contract after this table was made
             con.execute(f"alter table {raw_table(spec)} add column {q(name)} varchar")
 
@@ -66,22 +121,45 @@ def load_raw(con: duckdb.DuckDBPyConnection, read: ReadReturn, loaded_at: dateti
         return existing, 0
     names = [*spec.names, "source_org"]
     params = {"file": read.source.name, "sha": sha, "loaded_at": loaded_at}
-    if read.table is not None:
-        con.register("_incoming_return", read.table)
-        try:
-            con.execute(
-                f"insert into {table} select {', '.join(q(n) for n in names)}, "
-                "$file, $sha, _source_row, $loaded_at from _incoming_return", params)
-        finally:
-            con.unregister("_incoming_return")
-    else:
-        _insert_scan(con, read, params)
+    target = (f"{table} ({', '.join(q(n) for n in names)}, _source_file, _source_sha256, "
+              f"_source_row, _loaded_at, {READ_PROBLEMS})")
+    try:
+        if read.table is not None:
+            con.register("_incoming_return", read.table)
+            try:
+                # A workbook's sheets after the first are named in _source_file: file [sheet].
+                con.execute(
+                    f"insert into {target} select {', '.join(q(n) for n in names)}, "
+                    "coalesce(_source_sheet, $file), $sha, _source_row, $loaded_at, "
+                    f"{READ_PROBLEMS} from _incoming_return", params)
+            finally:
+                con.unregister("_incoming_return")
+        else:
+            _insert_scan(con, read, params, target)
+    except duckdb.Error as exc:
+        con.execute(f"delete from {table} where _source_sha256 = ?", [sha])
+        # DuckDB could not read the file (a large CSV it scans itself): refuse the file by name.
+        raise SourceError([Problem(str(read.source.path), None, None, None,
+                                   f"the file could not be read as CSV ({_first_line(exc)})",
+                                   "Open it in Excel and save it again as 'CSV UTF-8 (comma "
+                                   "delimited)', then refresh.")]) from exc
+    finally:
+        if read.scan is not None and read.scan.temporary:
+            read.scan.path.unlink(missing_ok=True)
     return int(db.scalar(con, f"select count(*) from {table} where _source_sha256 = ?",
                          [sha])), 1
 
 
-def _insert_scan(con: duckdb.DuckDBPyConnection, read: ReadReturn, params: dict) -> None:
-    """DuckDB reads a large CSV itself; blank and total rows are dropped as in the Python path."""
+def _first_line(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0][:300] if str(exc).strip() else type(exc).__name__
+
+
+def _insert_scan(con: duckdb.DuckDBPyConnection, read: ReadReturn, params: dict,
+                 target: str) -> None:
+    """DuckDB reads a large CSV itself; blank and total rows are dropped as in the Python path.
+
+    Rows are numbered before blank and total rows are dropped, so a row's number is the one
+    the partner sees whatever was skipped above it."""
     scan = read.scan
     assert scan is not None
     spec = read.spec
@@ -98,15 +176,20 @@ def _insert_scan(con: duckdb.DuckDBPyConnection, read: ReadReturn, params: dict)
                             for v in file_columns.values())
     con.execute(
         f"""
-        insert into {raw_table(spec)}
-        select {', '.join(select)}, {org}, $file, $sha,
-               ($header_row + row_number() over ())::integer, $loaded_at
-        from read_csv($path, skip = $skip, header = false, all_varchar = true,
-                      parallel = false, null_padding = true)
-        where ({any_value}) and not regexp_full_match(coalesce(trim({first}), ''), $total_re)
+        insert into {target}
+        select {', '.join(select)}, {org}, $file, $sha, _row, $loaded_at, null
+        from (select *, ($header_row + row_number() over ())::integer as _row
+              from read_csv($path, skip = $skip, header = false, all_varchar = true,
+                            parallel = false, null_padding = true, delim = $delim,
+                            quote = '"', escape = '"', strict_mode = false,
+                            columns = $columns))
+        where ({any_value})
+          and not regexp_full_match(lower(coalesce(trim({first}), '')), $total_re)
         """,
-        {**params, "org": read.org, "path": str(scan.path), "skip": scan.header_row,
-         "header_row": scan.header_row, "total_re": TOTAL_ROW.pattern.replace("(?i)", ""),
+        {**params, "org": read.org, "path": str(scan.path), "skip": scan.skip,
+         "header_row": scan.header_row, "total_re": TOTAL_ROW.pattern,
+         "delim": scan.delimiter,
+         "columns": {v: "VARCHAR" for v in file_columns.values()},
          })
 
 
@@ -115,14 +198,13 @@ def _typed(column: Any, text: str) -> tuple[str, str | None]:
     t = column.type
     if t == "text":
         return text, None
-    if t in ("count", "whole"):
-        number = f"try_cast(regexp_replace({text}, '[,\\s]', '', 'g') as double)"
-        typed = f"case when {number} = floor({number}) and {number} >= 0 then {number}::bigint end"
-        return typed, f"{text} is not null and ({typed}) is null"
-    if t == "money":
-        number = f"try_cast(regexp_replace({text}, '[£,\\s]', '', 'g') as decimal(14, 2))"
-        typed = f"case when {number} >= 0 then {number} end"
-        return typed, f"{text} is not null and ({typed}) is null"
+    if t in (*NUMBER_TYPES, "reference"):
+        # The parser's verdict (carers_parse, see register_parsers) is computed once per row
+        # in the `parsed` step; its problem carries its own rule and fix.
+        parsed = text.replace("__n_", "__p_", 1)
+        cast = {"count": "bigint", "whole": "bigint", "money": "decimal(14, 2)",
+                "reference": "varchar"}[t]
+        return f"({parsed}).value::{cast}", None
     if t == "date":
         parsed = (f"coalesce(try_strptime({text}, '%Y-%m-%d'), "
                   f"try_strptime({text}, '%d/%m/%Y'), "
@@ -190,6 +272,7 @@ def validation_sql(spec: Return, source: str, today: date) -> ValidationSql:
         return (f"case when {condition} then {{'column': '{column}', 'value': {value}, "
                 f"'rule': $rule_{i}, 'fix': $fix_{i}}} end")
 
+    parsed = []
     for c in spec.columns:
         text = f"n.{q('__n_' + c.name)}"
         normalised.append(
@@ -208,33 +291,58 @@ def validation_sql(spec: Return, source: str, today: date) -> ValidationSql:
         if broken:
             rule, fix = _type_rule(c)
             problems.append(problem(broken, c.name, raw_value, rule, fix))
-        if c.maximum is not None:
-            params[f"maximum_{c.name}"] = c.maximum
-            problems.append(problem(
-                f"({expression}) > ${'maximum_' + c.name}", c.name, raw_value,
-                f"is more than {c.maximum:,}, the plausibility limit for one row",
-                "Check the number; if it is right, tell the pipeline's maintainers so the "
-                "limit can be raised."))
+        if c.type in (*NUMBER_TYPES, "reference"):
+            verdict = f"n.{q('__p_' + c.name)}"
+            params[f"type_{c.name}"], params[f"maximum_{c.name}"] = c.type, c.maximum
+            parsed.append((c.name, f"carers_parse(t, $type_{c.name}, "
+                                   f"$maximum_{c.name}::bigint)"))
+            problems.append(
+                f"case when {text} is not null and ({verdict}).rule is not null then "
+                f"{{'column': '{c.name}', 'value': {raw_value}, 'rule': ({verdict}).rule, "
+                f"'fix': ({verdict}).fix}} end")
     # The text as sent of each column a row rule names, so a rule reports the partner's value
     # (01/12/2099 as typed, not 2099-12-01).
     rule_columns = sorted({rule.column for rule in spec.rules})
     raw_for_rules = "".join(f" n.{q('__n_' + c)} as {q('__raw_' + c)}," for c in rule_columns)
+    # Each distinct text is parsed once (a return repeats its counts), then joined back.
+    distinct = "".join(
+        f"{q('__d_' + name)} as (select t, {call} as p from (select distinct "
+        f"{q('__n_' + name)} as t from normalised where {q('__n_' + name)} is not null)),\n"
+        for name, call in parsed)
+    joins = "\n".join(
+        f"left join {q('__d_' + name)} on {q('__d_' + name)}.t = n.{q('__n_' + name)}"
+        for name, _ in parsed)
     sql = f"""
         with
         normalised as (
             select r.*, {', '.join(normalised)}
             from {source} as r
         ),
+        {distinct}
+        parsed as (
+            select n.*{''.join(f", {q('__d_' + name)}.p as {q('__p_' + name)}"
+                               for name, _ in parsed)}
+            from normalised as n
+            {joins}
+        ),
         checked as (
             select n._source_file, n._source_sha256, n._source_row, n.source_org,
                    {', '.join(typed)},{raw_for_rules}
-                   list_filter([{', '.join(problems)}], lambda x: x is not null) as problems
-            from normalised as n
+                   list_concat(
+                       case when n.{READ_PROBLEMS} is null then []
+                            else from_json(n.{READ_PROBLEMS}, '{PROBLEM_JSON}') end,
+                       list_filter([{', '.join(problems)}], lambda x: x is not null))
+                       as problems
+            from parsed as n
         )
         select * from checked
     """
     if spec.rules:
-        rule_checks = [problem(f"coalesce({rule.broken_when}, false)", rule.column,
+        # A rule is not checked on a column whose value already failed to type (its own
+        # problem says why; '1.250,50' is not also "an awarded grant needs an amount").
+        rule_checks = [problem(f"coalesce({rule.broken_when}, false) and not list_contains("
+                               f"list_transform(c.problems, lambda x: x.column), '{rule.column}')",
+                               rule.column,
                                f"coalesce(c.{q('__raw_' + rule.column)}, "
                                f"c.{q(rule.column)}::varchar)", rule.rule, rule.fix)
                        for rule in spec.rules]
@@ -258,6 +366,9 @@ class StagingCounts:
     rows_quarantined: int
     rows_superseded: int
     skipped_rules: list[str] = field(default_factory=list)
+    # Per file content: {"sha256", "covers": [{"organisation", "financial_year",
+    # "superseded_by"}]}: what it covers and, where it lost, the file that replaced it.
+    files: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -313,6 +424,7 @@ def build_staging(con: duckdb.DuckDBPyConnection, spec: Return, current: Sequenc
     (a corrected resubmission replaces the earlier one); duplicate keys among loaded rows are
     quarantined after their first occurrence."""
     ensure_tables(con, spec)
+    register_parsers(con)
     files = pa.table({
         "file": [f["file"] for f in current],
         "sha256": [f["sha256"] for f in current],
@@ -363,7 +475,8 @@ def _build(con: duckdb.DuckDBPyConnection, spec: Return, today: date) -> Staging
     final = "_ranked"
     if key:
         final = "_keyed"
-        partition = ", ".join(["source_org", *key])
+        # Across senders the rule names both files: the row kept and the one quarantined.
+        partition = ", ".join(key if spec.key_across_senders else ["source_org", *key])
         con.execute(f"""
             create or replace temp table _keyed as
             with k as (
@@ -375,7 +488,10 @@ def _build(con: duckdb.DuckDBPyConnection, spec: Return, today: date) -> Staging
                                                          _source_row) as _first_row,
                        first(_source_file) over (partition by {partition}
                                                  order by _first_seen, _source_file,
-                                                          _source_row) as _first_file
+                                                          _source_row) as _first_file,
+                       first(source_org) over (partition by {partition}
+                                               order by _first_seen, _source_file,
+                                                        _source_row) as _first_org
                 from _ranked
                 where not _superseded and len(problems) = 0
             )
@@ -383,13 +499,20 @@ def _build(con: duckdb.DuckDBPyConnection, spec: Return, today: date) -> Staging
                    case when k._n > 1 then list_append(r.problems, {{
                        'column': $key_column, 'value': r.{q(spec.key[-1])}::varchar,
                        'rule': 'duplicates row ' || k._first_row || ' of ' || k._first_file
-                               || ' (' || $key_text || ' must be unique)',
-                       'fix': 'Remove the repeated row, or give it its own ' || $key_column
-                              || '.'}})
+                               || case when k._first_org is distinct from r.source_org
+                                       then ' sent by ' || k._first_org else '' end
+                               || ' (' || $key_text || ' must be unique' || $scope || ')',
+                       'fix': case when k._first_org is distinct from r.source_org
+                                   then 'Agree with ' || k._first_org || ' which of you sends '
+                                        || 'this row, and remove it from the other file; or '
+                                        || 'give it its own ' || $key_column || '.'
+                                   else 'Remove the repeated row, or give it its own '
+                                        || $key_column || '.' end}})
                    else r.problems end as problems
             from _ranked as r
-            left join k using (_source_sha256, _source_row)
-        """, {"key_column": spec.key[-1], "key_text": " + ".join(spec.key)})
+            left join k using (_source_sha256, _source_file, _source_row)
+        """, {"key_column": spec.key[-1], "key_text": " + ".join(spec.key),
+              "scope": " across all senders" if spec.key_across_senders else ""})
 
     names = ", ".join(q(n) for n in spec.names)
     con.execute(f"""
@@ -408,17 +531,37 @@ def _build(con: duckdb.DuckDBPyConnection, spec: Return, today: date) -> Staging
         from (select *, unnest(problems) as p from {final} where not _superseded)
         order by _source_file, _source_row
     """, {"kind": kind})
-    con.execute("delete from audit.file_loads where return_kind = ?", [kind])
+    con.execute("delete from audit.file_loads where return_kind = ? "
+                "and status is distinct from 'rejected'", [kind])
     con.execute(f"""
-        insert into audit.file_loads
-        select $kind, _source_file, _source_sha256,
-               count(*)::integer,
-               (count(*) filter (where not _superseded and len(problems) = 0))::integer,
-               (count(*) filter (where not _superseded and len(problems) > 0))::integer,
-               (count(*) filter (where _superseded))::integer,
-               now()::timestamp
+        insert into audit.file_loads by name
+        select $kind as return_kind, _source_file as source_file,
+               _source_sha256 as source_sha256,
+               count(*)::integer as rows_in,
+               (count(*) filter (where not _superseded and len(problems) = 0))::integer
+                   as rows_loaded,
+               (count(*) filter (where not _superseded and len(problems) > 0))::integer
+                   as rows_quarantined,
+               (count(*) filter (where _superseded))::integer as rows_superseded,
+               now()::timestamp as loaded_at, 'loaded' as status
         from {final} group by _source_file, _source_sha256
     """, {"kind": kind})
+    covers = con.execute("""
+        with pairs as (
+            select distinct _source_sha256, _source_file, source_org, _fy, _superseded
+            from _ranked where _fy is not null
+        ),
+        winners as (select distinct source_org, _fy, _source_sha256 as winner
+                    from pairs where not _superseded)
+        select p._source_sha256, p.source_org, p._fy,
+               case when p._superseded then w.winner end
+        from pairs as p left join winners as w using (source_org, _fy)
+        order by 1, 2, 3
+    """).fetchall()
+    by_file: dict[str, list[dict[str, Any]]] = {}
+    for sha, org, fy, winner in covers:
+        by_file.setdefault(sha, []).append(
+            {"organisation": org, "financial_year": fy, "superseded_by": winner})
     totals = con.execute(f"""
         select count(*),
                count(*) filter (where not _superseded and len(problems) = 0),
@@ -428,7 +571,8 @@ def _build(con: duckdb.DuckDBPyConnection, spec: Return, today: date) -> Staging
     """).fetchall()[0]
     for temp in ("_validated", "_ranked", "_keyed"):
         con.execute(f"drop table if exists {temp}")
-    return StagingCounts(*(int(x) for x in totals), skipped_rules=skipped_rules)
+    return StagingCounts(*(int(x) for x in totals), skipped_rules=skipped_rules,
+                         files=[{"sha256": sha, "covers": c} for sha, c in by_file.items()])
 
 
 def check_return(read: ReadReturn, today: date) -> tuple[list[Problem], StagingCounts]:
@@ -441,11 +585,57 @@ def check_return(read: ReadReturn, today: date) -> tuple[list[Problem], StagingC
                                                  "sha256": read.source.sha256,
                                                  "first_seen": datetime.now()}], today)
         rows = con.execute("select source_file, source_row, column_name, value, rule, fix "
-                           "from audit.quarantine order by source_row, column_name").fetchall()
+                           "from audit.quarantine "
+                           "order by source_file = $file desc, source_file, source_row, "
+                           "column_name", {"file": read.source.name}).fetchall()
     finally:
         con.close()
-    problems = [Problem(str(read.source.path), r[1], r[2], r[3], r[4], r[5]) for r in rows]
+    # Rows on a workbook's further sheets carry the sheet in their file name: file [sheet].
+    problems = [Problem(str(read.source.path) + r[0][len(read.source.name):], r[1], r[2], r[3],
+                        r[4], r[5]) for r in rows]
     return problems, counts
+
+
+def record_rejected(con: duckdb.DuckDBPyConnection, kind: str | None, file: str, sha256: str,
+                    error: SourceError | str) -> None:
+    """A file that cannot be read at all: one row in audit.file_loads with why (row, column,
+    rule and fix; the file is the row's own); nothing from it is loaded."""
+    if isinstance(error, str):
+        reasons = error
+    else:
+        reasons = "; ".join(p.describe(file=False) for p in error.problems[:5])
+        if len(error.problems) > 5:
+            reasons += f"; ... and {len(error.problems) - 5} more"
+    con.execute("delete from audit.file_loads where source_file = ? and source_sha256 = ?",
+                [file, sha256])
+    con.execute("""
+        insert into audit.file_loads by name
+        select ? as return_kind, ? as source_file, ? as source_sha256, 0 as rows_in,
+               0 as rows_loaded, 0 as rows_quarantined, 0 as rows_superseded,
+               now()::timestamp as loaded_at, 'rejected' as status, ? as reason
+    """, [kind, file, sha256, reasons])
+
+
+def rejected_files(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """Files this refresh could not read, with why (for the summary, manifest and metadata)."""
+    rows = con.execute("select return_kind, source_file, source_sha256, reason "
+                       "from audit.file_loads where status = 'rejected' "
+                       "order by source_file").fetchall()
+    return [{"return": k, "file": f, "sha256": s, "reason": r} for k, f, s, r in rows]
+
+
+def start_run(con: duckdb.DuckDBPyConnection) -> None:
+    """Forget the previous refresh's file counts and quarantine: each refresh rebuilds them,
+    so what a summary reads afterwards is always this run's."""
+    con.execute("delete from audit.file_loads")
+    con.execute("delete from audit.quarantine")
+    con.execute("delete from audit.file_formats")
+
+
+def record_format(con: duckdb.DuckDBPyConnection, read: ReadReturn) -> None:
+    """How a file was read (encoding and delimiter, or sheets), for the refresh summary."""
+    con.execute("insert into audit.file_formats values (?, ?, ?, ?)",
+                [read.spec.kind, read.source.name, read.source.sha256, read.describe_format()])
 
 
 def record_landing(con: duckdb.DuckDBPyConnection, files: Sequence[Any]) -> None:
@@ -469,9 +659,15 @@ def landing_returns(con: duckdb.DuckDBPyConnection, kind: str) -> list[tuple[str
         [kind]).fetchall()]
 
 
-def current_files(con: duckdb.DuckDBPyConnection, kind: str, seen_at: datetime
-                  ) -> list[dict[str, Any]]:
-    """The kind's landing files with when each content was first seen (recorded now if new)."""
+def current_files(con: duckdb.DuckDBPyConnection, kind: str, seen_at: datetime,
+                  log: AuditLog | None = None) -> list[dict[str, Any]]:
+    """The kind's landing files with when each content was first seen (recorded now if new).
+
+    With the audit `log` (warehouse/audit_log.py) the first sights it holds are replayed first
+    (a rebuilt warehouse has lost them), and new first sights are appended to it, so which file
+    supersedes which never depends on whether the warehouse was rebuilt."""
+    if log is not None:
+        replay_history(con, log, kind)
     con.execute("""
         insert into audit.file_history
         select l.kind, l.source_file, l.source_sha256, $seen_at
@@ -488,4 +684,6 @@ def current_files(con: duckdb.DuckDBPyConnection, kind: str, seen_at: datetime
         where l.kind = ? and l.is_return and l.duplicate_of is null
         group by all order by all
     """, [kind]).fetchall()
+    if log is not None:
+        record_first_seen(con, log, kind)
     return [{"file": f, "sha256": s, "first_seen": t} for f, s, t in rows]

@@ -13,7 +13,7 @@ from pathlib import Path
 from sources.errors import Problem, SourceError, fail
 from sources.files import SourceFile, sha256_of
 from sources.returns.contract import RETURNS
-from sources.returns.read import ReadReturn, read_return, sniff
+from sources.returns.read import ReadReturn, identify, ranges, read_return
 from warehouse.returns import check_return
 
 OK, QUARANTINE, REJECTED = 0, 1, 2  # exit statuses of `carers check`
@@ -37,6 +37,16 @@ class CheckReport:
             return REJECTED
         return QUARANTINE if self.rows_quarantined else OK
 
+    def _where(self, p: Problem) -> str:
+        """Row, column and value of a problem; the sheet too when a workbook had several."""
+        sheet = p.file[len(str(self.file)):].strip(" []")
+        where = [f"sheet '{sheet}'"] if sheet else []
+        where.append(f"row {p.row}")
+        if p.column:
+            where.append(f"column '{p.column}'")
+            where.append("value " + ("blank" if p.value is None else repr(p.value)))
+        return ", ".join(where)
+
     def lines(self) -> list[str]:
         out = [f"Checking {self.file}"]
         if self.rejected is not None:
@@ -48,9 +58,8 @@ class CheckReport:
         assert read is not None
         spec = read.spec
         out.append(f"Return: {spec.kind} ({spec.title}); organisation: {read.org}; "
-                   f"header on row {read.header_row}")
-        for skipped in read.skipped:
-            out.append(f"  row {skipped.row}: not data ({skipped.reason}), not loaded")
+                   f"header on row {read.header_row}; read as {read.describe_format()}")
+        out += skipped_lines(read)
         if read.ignored_columns:
             out.append(f"  columns not in the {spec.kind} return, ignored: "
                        f"{', '.join(read.ignored_columns)}")
@@ -61,9 +70,7 @@ class CheckReport:
             out.append(f"Rows that would be quarantined ({self.rows_quarantined}), each with "
                        "what to do:")
             for p in self.problems:
-                value = "blank" if p.value is None else repr(p.value)
-                out.append(f"  row {p.row}, column '{p.column}', value {value}: {p.rule}. "
-                           f"{p.fix}")
+                out.append(f"  {self._where(p)}: {p.rule}. {p.fix}")
         for rule in self.skipped_rules:
             out.append(f"  rule not checked here: {rule}")
         out.append(f"Rows in: {self.rows_in}; would load: {self.rows_loaded}; would be "
@@ -84,11 +91,7 @@ def check_file(path: Path, kind: str | None = None, today: date | None = None,
         if not path.is_file():
             raise fail(path, "there is no such file", "Check the path and the file name.")
         if kind is None:
-            kind = sniff(path)
-            if kind is None:
-                raise fail(path, "no header row of any return was found in the first rows",
-                           "Start from `carers template NAME` and keep its header row; or "
-                           f"name the return with --return ({', '.join(RETURNS)}).")
+            kind = identify(path).kind
         elif kind not in RETURNS:
             raise fail(path, f"there is no return called {kind!r}",
                        f"Use one of: {', '.join(RETURNS)}.")
@@ -105,3 +108,22 @@ def check_file(path: Path, kind: str | None = None, today: date | None = None,
     report.rows_quarantined = counts.rows_quarantined
     report.skipped_rules = counts.skipped_rules
     return report
+
+
+def skipped_lines(read: ReadReturn) -> list[str]:
+    """Rows that are not data, runs of the same reason in one line (a stray value far down a
+    sheet makes one line of blank rows, not 200,000)."""
+    out = []
+    by_reason: dict[tuple[str | None, str], list[int]] = {}
+    for skipped in read.skipped:
+        if skipped.row == 0:  # a sheet not read, and why
+            out.append(f"  {skipped.reason}")
+            continue
+        by_reason.setdefault((skipped.sheet, skipped.reason), []).append(skipped.row)
+    runs = [(first, last, sheet, reason) for (sheet, reason), rows in by_reason.items()
+            for first, last in ranges(rows)]
+    for first, last, sheet, reason in sorted(runs, key=lambda r: (r[2] or "", r[0])):
+        where = f"sheet '{sheet}', " if sheet and len(read.sheets) > 1 else ""
+        rows = f"row {first:,}" if first == last else f"rows {first:,}-{last:,}"
+        out.append(f"  {where}{rows}: not data ({reason}), not loaded")
+    return out

@@ -43,6 +43,12 @@ def run(args: argparse.Namespace) -> int:
         charts, paths = write_page(con, out, folder.name)
     finally:
         con.close()
+    # Lazily, as the other imports here: reporting pulls in pandas and DuckDB.
+    from reporting.editions import cite
+
+    warning = cite(root, folder.name, out, "facts page")
+    if warning:
+        print(warning, file=sys.stderr)
     pages = paths[:len(paths) - len(charts)]  # facts.html, facts.csv, the reconciliation
     counts = pd.read_csv(out / "facts_reconciliation.csv").status.value_counts()
     print(f"Edition {folder.name}: wrote {', '.join(p.name for p in pages)} and "

@@ -60,6 +60,12 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_BAD_REQUEST
     if args.out:
         Path(args.out).write_bytes(content)
+        # Lazily, as the other imports here: reporting pulls in pandas and DuckDB.
+        from reporting.editions import cite
+
+        warning = cite(root, result.edition, Path(args.out).resolve(), "request output")
+        if warning:
+            print(warning, file=sys.stderr)
         print(f"Wrote {len(result.figures)} figures from edition {result.edition} to {args.out}",
               file=sys.stderr)
     else:

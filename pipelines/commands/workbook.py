@@ -56,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
 
     if args.refresh:
         status = cmd_refresh(argparse.Namespace(**{**vars(args), "wait": False,
-                                                   "verbose": False}))
+                                                   "verbose": False, "force": False}))
         if status:
             print("carers publish: the refresh failed, so no workbook was written.",
                   file=sys.stderr)
@@ -72,6 +72,12 @@ def run(args: argparse.Namespace) -> int:
     except WorkbookError as error:
         print(f"carers publish: {error}", file=sys.stderr)
         return EXIT_NO_REPORT
+    # Lazily, as the other imports here: reporting pulls in pandas and DuckDB.
+    from reporting.editions import cite
+
+    warning = cite(root, report.edition, out, "workbook")
+    if warning:
+        print(warning, file=sys.stderr)
     print(f"Progress workbook for {report.year} from edition {report.edition} "
           f"(manifest sha256 {report.manifest_sha256[:12]}):")
     for path in written:

@@ -21,7 +21,7 @@ import pytest
 
 from assets.resources import PROJECT_ROOT
 from pipelines.definitions import defs
-from reporting.editions import PUBLISHED_DB, editions, file_sha256, latest_edition
+from reporting.editions import PUBLISHED_DB, citations, editions, file_sha256, latest_edition
 
 pytestmark = pytest.mark.slow
 TABLES = ("indicator_values", "indicator_lineage", "indicators")
@@ -95,7 +95,8 @@ def test_two_refreshes_started_together(tmp_path, baseline):
             assert "Another refresh is writing" in output and "--wait" in output
         assert "could not set lock" not in output.lower()
     published_editions = editions(tmp_path / "publish")
-    assert len(published_editions) == codes.count(0)
+    # The second to finish found nothing changed since the first's edition (issue 19).
+    assert len(published_editions) == 1
     for edition in published_editions:
         assert_complete(edition)
         assert_same_tables(edition, baseline)
@@ -103,10 +104,10 @@ def test_two_refreshes_started_together(tmp_path, baseline):
 
 def test_wait_queues_behind_a_running_refresh(tmp_path, baseline):
     env = make_env(tmp_path)
-    first, second = refresh(env, "--wait"), refresh(env, "--wait")
+    first, second = refresh(env, "--wait", "--force"), refresh(env, "--wait", "--force")
     results = [finish(first), finish(second)]
     assert [code for code, _ in results] == [0, 0], results
-    assert len(editions(tmp_path / "publish")) == 2
+    assert len(editions(tmp_path / "publish")) == 2  # --force: each publishes
 
 
 def _wait_until_midway(process: subprocess.Popen, home: Path, run_count: int) -> int:
@@ -149,7 +150,7 @@ def test_sigkill_mid_refresh_keeps_last_edition_and_next_refresh_succeeds(tmp_pa
     assert victim.returncode == -signal.SIGKILL and done > 0
     assert latest_edition(tmp_path / "publish") == before
     assert {p.name: file_sha256(p) for p in before.iterdir()} == hashes
-    code, output = finish(refresh(env))
+    code, output = finish(refresh(env, "--force"))
     assert code == 0, output
     newest = latest_edition(tmp_path / "publish")
     assert newest != before
@@ -340,6 +341,12 @@ def test_readme_worked_requests_run_as_written(tmp_path, baseline, monkeypatch, 
     assert set(figures.indicator_id) - {"lsoa_unpaid_care_pct", "lsoa_unpaid_care_50h_pct"} \
         == {"census_unpaid_care_pct", "census_unpaid_care_50h_pct"}
     assert set(figures.area) == {"Rotherham", "Yorkshire and The Humber", "England"}
+    # Each answer written to a file is recorded as citing its edition (kept by --prune).
+    outs = [str((tmp_path / a[a.index("--out") + 1]).resolve()) for a in requests
+            if "--out" in a and (tmp_path / a[a.index("--out") + 1]).exists()]
+    assert outs
+    assert [c["output"] for c in citations(baseline.parent)][-len(outs):] == outs
+    assert {c["edition"] for c in citations(baseline.parent)} == {baseline.name}
     fifty = pd.read_csv(tmp_path / "50-hours.csv", comment="#")
     rotherham = fifty[fifty.area == "Rotherham"].iloc[0]
     assert (rotherham.numerator, rotherham.denominator) == (9312, 251162)

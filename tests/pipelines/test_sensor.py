@@ -32,7 +32,7 @@ def test_new_file_requested_only_after_two_identical_looks(tmp_path):
     assert second.tags["carers/trigger"] == "landing_sensor"
     third, cursor = tick(tmp_path, cursor)
     assert isinstance(third, dg.SkipReason)
-    assert "Nothing new" in third.skip_message and "1 file(s)" in third.skip_message
+    assert "already requested" in third.skip_message and "1 file(s)" in third.skip_message
 
 
 def test_timestamps_alone_never_trigger(tmp_path):
@@ -42,7 +42,7 @@ def test_timestamps_alone_never_trigger(tmp_path):
     _, cursor = tick(tmp_path, cursor)
     os.utime(path, (1_000_000_000, 1_000_000_000))
     result, cursor = tick(tmp_path, cursor)
-    assert isinstance(result, dg.SkipReason) and "Nothing new" in result.skip_message
+    assert isinstance(result, dg.SkipReason) and "already requested" in result.skip_message
 
 
 def test_changed_content_same_size_triggers_a_new_run(tmp_path):
@@ -101,7 +101,7 @@ def test_hidden_and_office_lock_files_are_ignored(tmp_path):
     (tmp_path / ".partial").write_text("x")
     (tmp_path / "notes.md").write_text("x")
     result, _ = tick(tmp_path, cursor)
-    assert isinstance(result, dg.SkipReason) and "Nothing new" in result.skip_message
+    assert isinstance(result, dg.SkipReason) and "already requested" in result.skip_message
 
 
 def test_sensor_runs_through_dagster_with_its_cursor(tmp_path, monkeypatch):

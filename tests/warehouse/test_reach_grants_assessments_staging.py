@@ -137,10 +137,10 @@ def test_waiting_times_on_a_hand_worked_fixture_count_those_still_waiting(tmp_pa
     db.ensure_schemas(con)
     _stage(con, tmp_path, "carer_assessments",
            "case_ref,request_date,completed_date,outcome\n"
-           "A,2024-04-01,2024-04-11,support_plan\nB,2024-05-01,2024-05-21,direct_payment\n"
-           "C,2024-06-01,2024-07-01,information_advice\nD,2024-07-01,2024-08-10,support_plan\n"
-           "E,2025-01-30,,pending\nF,2024-12-31,2025-05-01,support_plan\n"
-           "G,2025-06-01,2025-06-30,support_plan\n")
+           "A1,2024-04-01,2024-04-11,support_plan\nB1,2024-05-01,2024-05-21,direct_payment\n"
+           "C1,2024-06-01,2024-07-01,information_advice\nD1,2024-07-01,2024-08-10,support_plan\n"
+           "E1,2025-01-30,,pending\nF1,2024-12-31,2025-05-01,support_plan\n"
+           "G1,2025-06-01,2025-06-30,support_plan\n")
     rows = {(r["indicator_id"], r["period_id"], r["breakdown"]): r
             for r in con.sql(read_sql("indicators/assessments")).to_arrow_table().to_pylist()}
     assert rows[("carer_assessment_wait_days_median", "FY2024", "all")]["value"] == 35

@@ -108,12 +108,12 @@ def test_one_to_one_counts_distinct_young_carers_from_episodes_not_months(tmp_pa
     db.ensure_schemas(con)
     counts = _stage(con, tmp_path, "\n".join([
         HEADER,
-        "A,2025-01-20,school,2025-01-30,one_to_one,2025-02-01,2025-04-30,11-15",
-        "A,2025-08-01,parent,2025-08-21,one_to_one,2025-09-01,,11-15",
-        "B,2024-10-01,school,2024-10-15,one_to_one,2024-11-01,2025-02-28,5-10",
-        "C,2025-05-01,health,2025-05-31,one_to_one,2025-06-01,,16-17",
-        "D,2025-01-02,school,2025-02-11,group,2025-02-15,2025-12-20,11-15",
-        "E,2024-03-01,social_care,2024-03-20,one_to_one,2024-04-01,2024-12-31,11-15",
+        "YC-A1,2025-01-20,school,2025-01-30,one_to_one,2025-02-01,2025-04-30,11-15",
+        "YC-A1,2025-08-01,parent,2025-08-21,one_to_one,2025-09-01,,11-15",
+        "YC-B1,2024-10-01,school,2024-10-15,one_to_one,2024-11-01,2025-02-28,5-10",
+        "YC-C1,2025-05-01,health,2025-05-31,one_to_one,2025-06-01,,16-17",
+        "YC-D1,2025-01-02,school,2025-02-11,group,2025-02-15,2025-12-20,11-15",
+        "YC-E1,2024-03-01,social_care,2024-03-20,one_to_one,2024-04-01,2024-12-31,11-15",
     ]) + "\n")
     assert counts.rows_quarantined == 0
     rows = _service_rows(con)
@@ -134,8 +134,8 @@ def test_a_year_the_return_does_not_cover_is_noted_and_not_compared(tmp_path):
     con = duckdb.connect()
     db.ensure_schemas(con)
     _stage(con, tmp_path, "\n".join([
-        HEADER, "A,2025-01-20,school,2025-01-30,one_to_one,2025-02-01,2025-04-30,11-15",
-        "B,2026-02-01,school,,none,,,11-15"]) + "\n")
+        HEADER, "YC-A1,2025-01-20,school,2025-01-30,one_to_one,2025-02-01,2025-04-30,11-15",
+        "YC-B1,2026-02-01,school,,none,,,11-15"]) + "\n")
     row = _service_rows(con)[("young_carers_one_to_one", "CY2026", "all")]
     assert row["comparable"] is False and "Part year" in row["note"]
 
@@ -181,10 +181,10 @@ def test_a_part_year_gets_no_direction_of_travel_but_full_years_do(tmp_path):
     con = dfe_warehouse(SHIPPED)
     _stage(con, tmp_path, "\n".join([
         HEADER,
-        "A,2024-01-20,school,2024-01-30,one_to_one,2024-02-01,2024-04-30,11-15",
-        "B,2025-01-20,school,2025-01-30,one_to_one,2025-02-01,2025-12-15,11-15",
-        "C,2025-03-20,parent,2025-03-30,one_to_one,2025-04-01,,11-15",
-        "D,2026-02-01,school,,none,,,11-15"]) + "\n")
+        "YC-A1,2024-01-20,school,2024-01-30,one_to_one,2024-02-01,2024-04-30,11-15",
+        "YC-B1,2025-01-20,school,2025-01-30,one_to_one,2025-02-01,2025-12-15,11-15",
+        "YC-C1,2025-03-20,parent,2025-03-30,one_to_one,2025-04-01,,11-15",
+        "YC-D1,2026-02-01,school,,none,,,11-15"]) + "\n")
     values, _ = young_carer_values(con)
     full = values.loc[("young_carers_one_to_one", "E08000018", "CY2025", "all")]
     assert (full.value, full.previous_value, full.change, full.direction) == (2, 1, 1, "up")

@@ -18,8 +18,13 @@ create table if not exists audit.file_loads (
     rows_loaded       integer,
     rows_quarantined  integer,
     rows_superseded   integer,   -- replaced by a corrected file for the same org and year
-    loaded_at         timestamp
+    loaded_at         timestamp,
+    status            varchar,   -- loaded, or rejected (the file could not be read at all)
+    reason            varchar    -- why a file was rejected: file, row, column, rule and fix
 );
+-- Warehouses made before files could be rejected one by one.
+alter table audit.file_loads add column if not exists status varchar;
+alter table audit.file_loads add column if not exists reason varchar;
 -- When each file's content was first seen: a later file supersedes an earlier one.
 create table if not exists audit.file_history (
     return_kind     varchar,
@@ -35,4 +40,11 @@ create table if not exists audit.landing_files (
     kind            varchar,
     is_return       boolean,
     duplicate_of    varchar    -- same content as another file: read once
+);
+-- How each return file of this refresh was read: encoding and delimiter, or its sheets.
+create table if not exists audit.file_formats (
+    return_kind     varchar,
+    source_file     varchar,
+    source_sha256   varchar,
+    read_as         varchar
 );
