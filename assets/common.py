@@ -154,7 +154,7 @@ def quarantine_markdown(con: duckdb.DuckDBPyConnection, kind: str, limit: int = 
                         mask_values: bool = False) -> str:
     """Quarantined rows of one return, what a person acts on first: file, row, column, value,
     rule and fix; the file's hash last and shortened (the full hash is in audit.quarantine).
-    `mask_values` (a return about people): values are shown as [masked]."""
+    `mask_values` (a return about people): values shown as [masked], never in run storage."""
     rows = con.execute(
         "select source_file, source_row, column_name, value, rule, fix, "
         "left(source_sha256, 12) from audit.quarantine where return_kind = ? "
@@ -162,20 +162,21 @@ def quarantine_markdown(con: duckdb.DuckDBPyConnection, kind: str, limit: int = 
     header = ["file", "row", "column", "value", "rule", "fix", "sha256 (first 12)"]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for row in rows:
-        shown = [*row[:3], db.MASKED if mask_values and row[3] is not None else row[3], *row[4:]]
+        if mask_values and row[3] is not None:
+            row = (*row[:3], "[masked]", *row[4:])
         lines.append("| " + " | ".join("" if v is None else str(v).replace("|", "\\|")
-                                       for v in shown) + " |")
+                                       for v in row) + " |")
     return "\n".join(lines)
 
 # --- end of Dagster metadata --------------------------------------------------------------
 
 
-def materialized(con: duckdb.DuckDBPyConnection, table: str, masked: Sequence[str] = (),
-                 meanings: dict[str, str] | None = None,
+def materialized(con: duckdb.DuckDBPyConnection, table: str,
+                 meanings: dict[str, str] | None = None, masked: Sequence[str] = (),
                  **extra: object) -> dg.MaterializeResult:
     """MaterializeResult with the table's row count, column schema and a preview for the UI;
-    `masked` columns (personal) are shown as [masked], so their values never reach run storage.
-    `meanings`: what columns mean, for the column schema."""
+    `masked` columns (personal) are shown as [masked], so their values never reach run
+    storage."""
     return dg.MaterializeResult(metadata={
         "dagster/row_count": db.row_count(con, table),
         "dagster/table_name": table,
@@ -317,8 +318,7 @@ def return_assets(kind: str, group: str, staging_deps: Sequence[str] = ()
             counts = returns_db.build_staging(con, spec, files, now.date())
             record_loads(con, log, kind, counts.files, now, context.run_id)
             return materialized(
-                con, returns_db.staging_table(spec), masked=spec.personal_columns,
-                meanings=meanings,
+                con, returns_db.staging_table(spec), meanings, masked=spec.personal_columns,
                 rows_in=counts.rows_in, rows_loaded=counts.rows_loaded,
                 rows_quarantined=counts.rows_quarantined, rows_superseded=counts.rows_superseded,
                 cross_rules_skipped=dg.MetadataValue.json(counts.skipped_rules),

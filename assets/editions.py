@@ -80,8 +80,8 @@ def _publish(context: dg.AssetExecutionContext, carers: CarersResource) -> dg.Ma
         # Landing files this refresh could not read at all, with why (nothing from them used).
         "rejected_files": rejected,
         "checks": _check_results(context),
-        "validation": _validation_summary(context),
         "read": read,
+        "validation": _validation_summary(context),
     }
     edition = new_edition_id(context.run_id)
     extra_tables, extra_files = published_outputs(tables, carers.cache_dir / "charts")

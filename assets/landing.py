@@ -16,7 +16,7 @@ def audit_landing_files(carers: CarersResource) -> dg.MaterializeResult:
     files = inventory(carers.landing_dir)
     with carers.connect() as con:
         start_run(con)
-        record_landing(con, [f for f in files if f.problem is None])
+        record_landing(con, files)  # refused files too: listed, and part of what was read
         for f in files:
             if f.problem is not None:
                 record_rejected(con, f.kind, f.path.name, f.sha256, f.problem)

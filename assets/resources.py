@@ -64,16 +64,16 @@ class CarersResource(dg.ConfigurableResource):
         return _path(self.landing, "landing")
 
     @property
+    def cache_dir(self) -> Path:
+        """Parsed national files kept by sha256, beside the warehouse (sources/cache.py)."""
+        return self.warehouse_path.parent / "cache"
+
+    @property
     def gx_dir(self) -> Path:
         """The GX file data context: results of every suite and the Data Docs site."""
         if self.gx:
             return Path(self.gx).expanduser().resolve()
         return self.warehouse_path.parent / "gx"
-
-    @property
-    def cache_dir(self) -> Path:
-        """Parsed national files kept by sha256, beside the warehouse (sources/cache.py)."""
-        return self.warehouse_path.parent / "cache"
 
     @property
     def public_dir(self) -> Path:

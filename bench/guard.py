@@ -113,13 +113,21 @@ def _child(out: Path) -> int:
 
     import dagster as dg
 
-    from pipelines.cli import main
+    from pipelines.cli import build_parser, main
 
     trace = os.environ.get("CARERS_GUARD_TRACEMALLOC") == "1"
     if trace:  # Python's own allocations (objects, numpy arrays): exact, not load-dependent
         tracemalloc.start()
+    # Publish every time, as a refresh with new data does (`--force` where the command has it:
+    # an unchanged refresh otherwise skips the edition, and with it the charts).
+    args = ["refresh"]
+    try:
+        build_parser().parse_args(["refresh", "--force"])
+        args.append("--force")
+    except SystemExit:
+        pass
     start = time.perf_counter()
-    code = main(["refresh"])
+    code = main(args)
     seconds = time.perf_counter() - start
     python_peak = tracemalloc.get_traced_memory()[1] if trace else 0
     tracemalloc.stop()

@@ -1,9 +1,17 @@
 """Published claims (reporting/claims.yaml) and their reconciliation against a published edition.
 
 A claim is one figure a strategy document quotes. Each is checked against the published
-tables (indicator_values, indicator_lineage, indicators) of one edition, never bent to fit:
-`matches` (within the claim's stated tolerance), `differs` (with the difference and the reason,
-computed where the data allows) or `no source held` (nothing we hold can check it).
+tables (indicator_values, indicator_lineage, indicators) of one edition, never bent to fit.
+One vocabulary of statuses (STATUSES), used by every reconciliation the project publishes:
+
+- `matches an independent source`: our figure agrees (within the claim's stated tolerance)
+  and comes from a source other than the document itself;
+- `reproduced only from illustrative example data`: it agrees, but only with the invented
+  example returns shipped with the pipeline (reporting/illustrative.py), not council records;
+- `circular`: it agrees, but our only source for it quotes this document;
+- `differs`: our figure is different, with the difference and the reason;
+- `held for another period`: the figure is ours, for a different period than the claim's;
+- `no source held`: nothing we hold can check it.
 """
 
 from __future__ import annotations
@@ -17,6 +25,7 @@ import duckdb
 import pandas as pd
 import yaml
 
+from reporting.illustrative import is_illustrative_sha
 from warehouse import catalogue
 from warehouse.catalogue import SAFE_LOADER
 from warehouse.stats import number_or_none
@@ -24,7 +33,27 @@ from warehouse.stats import number_or_none
 CLAIMS_PATH = Path(__file__).parent / "claims.yaml"
 FIELDS = ("value", "numerator", "denominator")
 RELATIONS = ("equal", "more_than")
-MATCHES, DIFFERS, NO_SOURCE = "matches", "differs", "no source held"
+MATCHES = "matches an independent source"
+ILLUSTRATIVE = "reproduced only from illustrative example data"
+CIRCULAR = "circular"
+DIFFERS = "differs"
+HELD_OTHER = "held for another period"
+NO_SOURCE = "no source held"
+STATUSES = {
+    MATCHES: "Our figure agrees with the published one, within the stated tolerance (for "
+             "example rounding to the nearest thousand), from a source independent of the "
+             "document.",
+    ILLUSTRATIVE: "Our figure agrees, but only because it is computed from the illustrative "
+                  "example returns shipped with the pipeline (invented to be consistent with "
+                  "the strategy), not from council records. It shows the method, not a fact.",
+    CIRCULAR: "Our figure agrees, but our only source for it quotes this document, so the "
+              "agreement checks nothing.",
+    DIFFERS: "Our figure is different; the difference and the reason are given, computed "
+             "from the data where possible. Figures are never adjusted to agree.",
+    HELD_OTHER: "The published figure is one we hold, but for a different period from the "
+                "one the document gives it (period ID and label name the period it is).",
+    NO_SOURCE: "Nothing we hold can check the claim; the reason is given.",
+}
 
 COLUMNS = ["claim_id", "document", "quote", "claimed_text", "claimed_figure", "unit",
            "indicator_id", "area_code", "period_id", "breakdown", "field", "our_figure",
@@ -50,6 +79,7 @@ class Claim:
     note: str | None = None
     explain: str | None = None
     no_source: str | None = None
+    circular: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -115,7 +145,7 @@ def _parse(path: Path, raw: dict[str, Any], indicator_ids: set[str], seen: set[s
     values["extra"] = {k: v for k, v in raw.items() if k not in known}
     values["figure"] = float(raw["figure"])
     values["id"] = claim_id
-    for key in ("quote", "note", "no_source", "text", "document"):
+    for key in ("quote", "note", "no_source", "text", "document", "circular"):
         if values.get(key) is not None:
             values[key] = " ".join(str(values[key]).split())
     return Claim(**values)
@@ -142,6 +172,7 @@ def _lookup(con: duckdb.DuckDBPyConnection, check: dict[str, Any]) -> pd.DataFra
     return con.execute(
         """
         select v.period_id, v.period_label, v.numerator, v.denominator, v.value, v.symbol,
+               v.note,
                case ? when 'numerator' then i.numerator when 'denominator' then i.denominator
                     else i.definition end as definition,
                (select string_agg(distinct l.source_file, '; ') from indicator_lineage l
@@ -232,19 +263,22 @@ def _reconcile_one(con: duckdb.DuckDBPyConnection, claim: Claim, tables: set[str
             theirs = number_or_none(other[value_column])
             if theirs is not None and _agrees(claim, theirs):
                 row.update({"our_figure": theirs, "our_text": format_figure(theirs, claim.unit),
+                            "period_id": other["period_id"],
                             "period_label": other["period_label"],
                             "definition": other["definition"],
                             "source_file": other["source_file"],
                             "source_sha256": other["source_sha256"],
                             "source_rows": other["source_rows"]})
-                return {**row, "status": DIFFERS, "explanation": _join(
-                    f"{why}; {claim.text} is the {other['period_label']} figure, so the quote "
-                    f"sets it in the wrong year", claim.note, explain)}
+                return {**row, "status": HELD_OTHER, "explanation": _join(
+                    f"{why}; {claim.text} is the {other['period_label']} figure (period "
+                    f"{other['period_id']}), so the quote sets it in the wrong year",
+                    claim.note, explain)}
         return {**row, "status": NO_SOURCE, "explanation": _join(why, claim.note, explain)}
     row.update({"our_figure": ours, "our_text": format_figure(ours, claim.unit)})
     if _agrees(claim, ours):
-        return {**row, "status": MATCHES, "explanation": _join(
-            _match_text(claim, ours), claim.note, explain)}
+        status, why = _agreeing_status(claim, current, row)
+        return {**row, "status": status, "explanation": _join(
+            _match_text(claim, ours), why, claim.note, explain)}
     if claim.relation == "more_than":
         gap = (f"ours ({format_figure(ours, claim.unit)}) is not more than "
                f"{format_figure(claim.figure, claim.unit)}")
@@ -254,6 +288,28 @@ def _reconcile_one(con: duckdb.DuckDBPyConnection, claim: Claim, tables: set[str
         gap = (f"ours is {format_figure(ours, claim.unit)}, a difference of {difference} "
                f"(tolerance {_tolerance(claim)})")
     return {**row, "status": DIFFERS, "explanation": _join(gap, claim.note, explain)}
+
+
+def _document_title(document: str) -> str:
+    """'All-age carers strategy 2026-31, page 6' -> 'all-age carers strategy 2026-31'."""
+    return document.split(",")[0].strip().lower()
+
+
+def _agreeing_status(claim: Claim, current: pd.Series | None, row: dict[str, Any]
+                     ) -> tuple[str, str | None]:
+    """Which kind of agreement: circular (the claim says so, or the source row cites the
+    document), illustrative (a source file is a shipped example), or independent."""
+    if claim.circular:
+        return CIRCULAR, claim.circular
+    note = current.get("note") if current is not None and "note" in current.index else None
+    title = _document_title(claim.document)
+    if isinstance(note, str) and title and title in note.lower():
+        name = claim.document.split(",")[0]
+        return CIRCULAR, f"our only source for this figure cites the {name} itself"
+    if is_illustrative_sha(row.get("source_sha256")):
+        return ILLUSTRATIVE, ("computed from an illustrative example return "
+                              f"({row.get('source_file')}), not council records")
+    return MATCHES, None
 
 
 def _match_text(claim: Claim, ours: float) -> str:

@@ -26,13 +26,14 @@ import pandas as pd
 THRESHOLD = 5
 SUPPRESSED = "[c]"
 ENGLAND = "E92000001"
-HIDDEN_COLUMNS = ("numerator", "value", "lower_ci", "upper_ci", "previous_value", "change",
-                  "england_value", "region_value")
+HIDDEN_COLUMNS = ("numerator", "value", "lower_ci", "upper_ci", "lower_ci_998",
+                  "upper_ci_998", "previous_value", "change", "england_value", "region_value")
 
 
 # Also blanked on a hidden row: each would narrow down its value (rank 1 of 147 where the
 # median of councils is 100% says the value is 100%).
-RANKS_AND_COMPARISONS = ("england_comparison", "region_comparison", "direction", "rank",
+RANKS_AND_COMPARISONS = ("england_comparison", "region_comparison", "england_comparison_998",
+                         "region_comparison_998", "direction", "rank",
                          "rank_of", "mads_from_median", "council_rank", "council_rank_of")
 
 
@@ -173,10 +174,12 @@ def _blank_what_points_at(out: pd.DataFrame, hide: set[int]) -> None:
     if "england_value" in out.columns:
         england = _among(out, slice_, hidden_areas, ENGLAND)
         out.loc[england, "england_value"] = None
-        if "england_comparison" in out.columns:
-            out.loc[england, "england_comparison"] = None
+        for column in ("england_comparison", "england_comparison_998"):
+            if column in out.columns:
+                out.loc[england, column] = None
     if {"region_value", "region_code"} <= set(out.columns):
         region = _among(out, [*slice_, "region_code"], hidden_areas)
         out.loc[region, "region_value"] = None
-        if "region_comparison" in out.columns:
-            out.loc[region, "region_comparison"] = None
+        for column in ("region_comparison", "region_comparison_998"):
+            if column in out.columns:
+                out.loc[region, column] = None

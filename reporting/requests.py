@@ -19,9 +19,10 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from reporting import spreadsheet
 from reporting.disclosure import SUPPRESSED, suppress
 from reporting.editions import LATEST, PUBLISHED_DB, file_sha256
-from sources.safe_text import XLSX_OPTIONS, neutralise_frame
+from sources.safe_text import neutralise_frame
 
 SYMBOLS = {
     "[c]": "confidential: a count of people from 1 to 4, or a figure from which one could be "
@@ -62,6 +63,7 @@ class Answer:
     notes: pd.DataFrame
     symbols: dict[str, str]
     manifest_sha256: str
+    catalogue: pd.DataFrame | None = None
 
 
 def open_published(publish_root: Path, edition: str = LATEST) -> tuple[Path, Path]:
@@ -169,44 +171,64 @@ def answer(publish_root: Path, request: Request) -> Answer:
             "asked for. Widen the periods (--since, --period) or check `carers request --list`.")
     people = set(catalogue.loc[catalogue.disclosure == "people", "indicator_id"])
     values = suppress(values.reset_index(drop=True), people)
-    figures = _figures(values, request.comparators, ids, codes)
+    places = _places(catalogue)
+    figures = _figures(values, request.comparators, ids, codes, places)
     notes = _notes(catalogue[catalogue.indicator_id.isin(ids)], values)
     used = {s for cell in figures["symbol"] for s in re.findall(r"\[[a-z]\]", str(cell))}
     manifest = folder / "manifest.json"
     return Answer(request, folder.name, folder, figures, notes,
                   {s: SYMBOLS.get(s, "see the edition's notes") for s in sorted(used)},
-                  file_sha256(manifest))
+                  file_sha256(manifest), catalogue)
 
 
-def _shown(value: Any, symbol: str) -> Any:
+def _shown(value: Any, symbol: str, places: int = 2) -> Any:
+    """A figure at its indicator's published precision (catalogue `decimals`), or the
+    symbol for why it is not shown."""
     if value is None or pd.isna(value):
         return SUPPRESSED if SUPPRESSED in symbol else "[x]"
-    return round(float(value), 2)
+    number = round(float(value), places)
+    return int(number) if places == 0 else number
+
+
+def _places(catalogue: pd.DataFrame) -> dict[str, int]:
+    """Decimal places per indicator: the edition's `decimals` (catalogue), else 0 for counts
+    and means and 1 otherwise (editions published before the field)."""
+    out = {}
+    for r in catalogue.to_dict("records"):
+        declared = r.get("decimals")
+        out[r["indicator_id"]] = int(declared) if declared is not None \
+            and not pd.isna(declared) else (0 if r.get("value_type") in {"count", "mean"}
+                                            else 1)
+    return out
 
 
 def _figures(values: pd.DataFrame, comparators: list[str], ids: list[str],
-             codes: list[str]) -> pd.DataFrame:
+             codes: list[str], places: dict[str, int] | None = None) -> pd.DataFrame:
     values = values.assign(
         _i=values.indicator_id.map(ids.index), _a=values.area_code.map(codes.index),
     ).sort_values(["_i", "_a", "period_id", "breakdown"])
     rows = []
     for r in values.itertuples(index=False):
         symbol = "" if r.symbol is None or pd.isna(r.symbol) else str(r.symbol)
+        p = (places or {}).get(r.indicator_id, 2)
         row: dict[str, Any] = {
             "indicator_id": r.indicator_id, "indicator": r.indicator_title,
             "area_code": r.area_code, "area": r.area_name, "period": r.period_label,
-            "breakdown": r.breakdown, "value": _shown(r.value, symbol), "unit": r.unit,
-            "lower_95_ci": _shown(r.lower_ci, symbol), "upper_95_ci": _shown(r.upper_ci, symbol),
+            "breakdown": r.breakdown, "value": _shown(r.value, symbol, p), "unit": r.unit,
+            "lower_95_ci": _shown(r.lower_ci, symbol, p),
+            "upper_95_ci": _shown(r.upper_ci, symbol, p),
+            "lower_99_8_ci": _shown(getattr(r, "lower_ci_998", None), symbol, p),
+            "upper_99_8_ci": _shown(getattr(r, "upper_ci_998", None), symbol, p),
             "numerator": _count(r.numerator, symbol), "denominator": _count(r.denominator, symbol),
         }
         is_england = r.area_level == "country"
         if "england" in comparators:
-            row["england_value"] = "[z]" if is_england else _shown(r.england_value, symbol)
+            row["england_value"] = "[z]" if is_england else _shown(r.england_value, symbol, p)
             row["compared_with_england"] = "[z]" if is_england else \
                 _text(r.england_comparison, symbol)
         if "region" in comparators:
             above = r.area_level in ("region", "country")
-            row["region_value"] = "[z]" if above else _shown(r.region_value, symbol)
+            row["region_value"] = "[z]" if above else _shown(r.region_value, symbol, p)
             row["compared_with_region"] = "[z]" if above else _text(r.region_comparison, symbol)
         row["symbol"] = symbol
         row["note"] = "" if r.note is None or pd.isna(r.note) else r.note
@@ -308,19 +330,88 @@ def _markdown(result: Answer) -> str:
 
 
 def _xlsx(result: Answer) -> bytes:
-    """Cover, notes and one figures sheet, after the Analysis Function spreadsheet standard."""
-    buffer = io.BytesIO()
-    cover = pd.DataFrame(_about(result), columns=["item", "detail"])
-    symbols = pd.DataFrame(list(result.symbols.items()), columns=["symbol", "meaning"])
-    with pd.ExcelWriter(buffer, engine="xlsxwriter",
-                        engine_kwargs={"options": XLSX_OPTIONS}) as writer:
-        neutralise_frame(cover).to_excel(writer, sheet_name="Cover", index=False)
-        neutralise_frame(result.notes).to_excel(writer, sheet_name="Notes", index=False)
-        if not symbols.empty:
-            neutralise_frame(symbols).to_excel(writer, sheet_name="Notes", index=False,
-                                               startrow=len(result.notes) + 2)
-        neutralise_frame(result.figures).to_excel(writer, sheet_name="Figures", index=False)
-    return buffer.getvalue()
+    """The workbook standard of reporting/spreadsheet.py (the annual workbook's writer):
+    Cover, Contents, Notes, then one table per sheet, one sheet per unit so every value
+    header names its unit."""
+    import tempfile
+
+    headers = {"indicator_id": "Indicator ID", "indicator": "Indicator",
+               "area_code": "Area code", "area": "Area", "period": "Period",
+               "breakdown": "Breakdown", "value": "Value", "lower_95_ci": "Lower 95% limit",
+               "upper_95_ci": "Upper 95% limit", "lower_99_8_ci": "Lower 99.8% limit",
+               "upper_99_8_ci": "Upper 99.8% limit", "numerator": "Numerator (count)",
+               "denominator": "Denominator (count)", "england_value": "England value",
+               "compared_with_england": "Compared with England",
+               "region_value": "Region value", "compared_with_region": "Compared with region",
+               "symbol": "Symbols", "note": "Notes"}
+    in_unit = {"value", "lower_95_ci", "upper_95_ci", "lower_99_8_ci", "upper_99_8_ci",
+               "england_value", "region_value"}
+    notes = _xlsx_notes(result)
+    note_of = {ind: f"[note {n}]" for n, ind in enumerate(result.notes["indicator_id"], 1)}
+    tables = []
+    figures = result.figures.copy()
+    for unit in dict.fromkeys(figures["unit"]):
+        part = figures[figures["unit"] == unit].reset_index(drop=True)
+        part["note"] = [" ".join(x for x in (note_of.get(i, ""), str(n or "")) if x).strip()
+                        or "none" for i, n in zip(part["indicator_id"], part["note"],
+                                                  strict=True)]
+        part["symbol"] = part["symbol"].map(lambda s: s or "none")
+        columns = [c for c in headers if c in part.columns]
+        frame = part[columns].rename(columns={
+            c: f"{headers[c]} ({unit})" if c in in_unit else headers[c] for c in columns})
+        frame = frame.map(lambda v: "[x]" if v is None or (isinstance(v, float)
+                                                             and pd.isna(v)) else v)
+        places = {f"{headers[c]} ({unit})": 3 for c in in_unit if c in columns}
+        tables.append(spreadsheet.Table(
+            sheet=spreadsheet.sheet_name(f"Figures {unit.replace('%', 'percent')}"),
+            title=f"Figures measured in {unit}", frame=frame,
+            description="One row per indicator, area, period and breakdown.",
+            source=f"Published edition {result.edition} of the carers-outcomes pipeline.",
+            places=_request_places(part, frame, places, result), wide={"Indicator", "Notes"}))
+    r = result.request
+    cover = spreadsheet.Cover(
+        title=f"Data request: {'; '.join(r.indicators)}",
+        intro=["Figures from a published edition of the carers-outcomes pipeline, with "
+               "their definitions, sources and caveats (Notes sheet)."],
+        about=[(name, str(value)) for name, value in _about(result)]
+        + [("Symbols", " ".join(f"{s} {m}." for s, m in result.symbols.items()) or "none")],
+        contact=["Rotherham Metropolitan Borough Council, commissioning",
+                 "Email: commissioningenquiries@rotherham.gov.uk"])
+    with tempfile.TemporaryDirectory(prefix="carers-request-") as folder:
+        path = Path(folder) / "request.xlsx"
+        spreadsheet.write(path, cover, tables, notes)
+        return path.read_bytes()
+
+
+def _request_places(part: pd.DataFrame, frame: pd.DataFrame, columns: dict[str, int],
+                    result: Answer) -> dict[str, list[int]]:
+    """Each value column's decimal places row by row: the indicator's published precision
+    (the figures are already rounded to it)."""
+    by_id = _places(result.catalogue) if result.catalogue is not None else {}
+    rows = [by_id.get(i, 2) for i in part["indicator_id"]]
+    return {c: rows for c in columns if c in frame.columns}
+
+
+def _xlsx_notes(result: Answer) -> pd.DataFrame:
+    rows = []
+    for n, ind in enumerate(result.notes.itertuples(index=False), 1):
+        parts = [f"{ind.title}: {ind.definition}",
+                 f"Numerator: {ind.numerator_definition} ({ind.numerator_source})."]
+        if ind.denominator_definition:
+            parts.append(f"Denominator: {ind.denominator_definition} "
+                         f"({ind.denominator_source}).")
+        if ind.caveats:
+            parts.append(f"Caveats: {ind.caveats}")
+        if ind.series_breaks:
+            parts.append(f"Breaks in series: {ind.series_breaks}")
+        rows.append({"Note number": f"[note {n}]", "Applies to": ind.indicator_id,
+                     "Note text": " ".join(parts)})
+    n = len(rows)
+    for symbol, meaning in result.symbols.items():
+        n += 1
+        rows.append({"Note number": f"[note {n}]", "Applies to": f"Symbol {symbol}",
+                     "Note text": meaning})
+    return pd.DataFrame(rows, columns=["Note number", "Applies to", "Note text"])
 
 
 def catalogue_listing(publish_root: Path, edition: str = LATEST) -> str:

@@ -4,11 +4,11 @@ controlled) indicator values, so they show exactly what the edition publishes.""
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import pandas as pd
 
+from reporting.charts import small_area_dot_plot
 from reporting.figure_cache import cached_chart, code_digest, digest
 
 INDICATORS = ("lsoa_unpaid_care_pct", "lsoa_unpaid_care_50h_pct")
@@ -44,7 +44,7 @@ def dot_plot(values: pd.DataFrame, cache_dir: Path | None = None) -> bytes | Non
         return None
     district = values[(values.indicator_id == INDICATORS[0])
                       & (values.area_level == "district")]["value"]
-    key = (digest(table, district.tolist(), code_digest(dot_plot))
+    key = (digest(table, district.tolist(), code_digest(dot_plot, small_area_dot_plot))
            if cache_dir is not None else "")
     found = cached_chart(cache_dir, "lsoa_dotplot", key,
                          lambda: (_draw_dot_plot(values, table), {}))
@@ -52,41 +52,11 @@ def dot_plot(values: pd.DataFrame, cache_dir: Path | None = None) -> bytes | Non
 
 
 def _draw_dot_plot(values: pd.DataFrame, table: pd.DataFrame) -> bytes:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+    """Drawn by reporting/charts.py, the one home for matplotlib."""
     district = values[(values.indicator_id == INDICATORS[0])
                       & (values.area_level == "district")]["value"]
     average = float(district.iloc[0]) if len(district) else None
-    table = table.iloc[::-1].reset_index(drop=True)  # highest at the top
-    colours = ["#b2182b" if "significantly higher" in str(n) else
-               "#2166ac" if "significantly lower" in str(n) else "#7f7f7f"
-               for n in table["note"]]
-    fig, ax = plt.subplots(figsize=(8.5, 26))
-    y = range(len(table))
-    ax.hlines(y, table["lower_ci"], table["upper_ci"], color=colours, linewidth=1.2)
-    ax.scatter(table["pct_unpaid_care"], y, color=colours, s=14, zorder=3)
-    if average is not None:
-        ax.axvline(average, color="black", linestyle="--", linewidth=1)
-        ax.text(average, len(table) + 0.5, f" Rotherham {average:.1f}%", va="bottom",
-                fontsize=9)
-    ax.set_yticks(list(y))
-    ax.set_yticklabels(table["area_name"], fontsize=6.5)
-    ax.set_ylim(-1, len(table) + 2)
-    ax.set_xlabel("Residents aged 5+ providing unpaid care (%), with 95% interval")
-    ax.set_title("Where carers live: Rotherham's 170 small areas (LSOAs), Census 2021\n"
-                 "red = significantly above the Rotherham average, blue = below, "
-                 "grey = not different", fontsize=10)
-    ax.grid(axis="x", color="#dddddd")
-    fig.text(0.01, 0.003, "Source: ONS Census 2021 TS039 (LSOA). Small-area counts are "
-             "perturbed by ONS.", fontsize=7)
-    fig.tight_layout()
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=110)
-    plt.close(fig)
-    return buffer.getvalue()
+    return small_area_dot_plot(table, average)
 
 
 def published_outputs(tables: dict[str, pd.DataFrame], cache_dir: Path | None = None

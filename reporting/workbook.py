@@ -1,12 +1,15 @@
 """The annual progress workbook for one financial year, read from a published edition.
 
-It follows the Government Analysis Function spreadsheet standard: a Cover sheet, a Contents
-sheet with links, a Notes sheet, then one table per sheet (the Board's indicator table, one
-sheet per 2026-31 commitment, the coverage of the strategy), each a real Excel table under a
-few lines of text, with no merged cells, no blank rows or columns inside a table, units in the
-column headers and symbols in square brackets where a value is not shown. Every table is also
-written as CSV. Every row carries indicator_id, area_code and period_id, so it joins to the
-edition's indicator_lineage (source file, sha256 and rows)."""
+Written through reporting/spreadsheet.py (gptables, the Government Analysis Function's
+package): Cover (title, period, publication and next-update dates, sources, contact,
+symbols), Contents, Notes, then one table per sheet. Rotherham's figures for the year are
+split into one sheet per unit (percentages, counts, money, days, averages, rates, scores), so
+every value header names its unit; each indicator's headline row (latest value up to the
+year's end, previous value, change and direction of travel, 95% and 99.8% limits, England
+and its comparison, target and status) is followed by its breakdowns for the year. Values are
+displayed at each indicator's published precision (`decimals` in the catalogue) and stored at
+full precision. Every row carries Indicator ID, Area code and Period ID, so it joins to the
+edition's indicator_lineage (source file, sha256 and rows). Every table is also a CSV."""
 
 from __future__ import annotations
 
@@ -14,39 +17,32 @@ import json
 import math
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import pandas as pd
 
+from reporting import spreadsheet
 from reporting.board import ROTHERHAM, board_table, period_end
 from reporting.editions import file_sha256
+from reporting.illustrative import BANNER, illustrative_indicators
 from reporting.requests import SYMBOLS, RequestError, open_published
 from reporting.targets import Target
 from sources.periods import financial_year, period_of
-from sources.safe_text import XLSX_OPTIONS, neutralise, neutralise_frame
+from sources.safe_text import neutralise, neutralise_frame
 from warehouse.catalogue import Catalogue
 
 # The contact the 2026-31 strategy itself gives ("To get involved or find out more").
-CONTACT = ("Rotherham Metropolitan Borough Council, commissioning: "
-           "commissioningenquiries@rotherham.gov.uk (www.rotherham.gov.uk/carers)")
+CONTACT = ["Rotherham Metropolitan Borough Council, commissioning",
+           "Email: commissioningenquiries@rotherham.gov.uk",
+           "Web: www.rotherham.gov.uk/carers"]
 SUB_YEAR = {"calendar_month", "quarter"}
-IN_UNIT = " (in the unit shown)"
 
 
 class WorkbookError(ValueError):
     """The workbook cannot be made: the message says why and what to do."""
-
-
-@dataclass
-class Sheet:
-    name: str
-    title: str
-    description: str
-    frame: pd.DataFrame
-    headers: dict[str, str] = field(default_factory=dict)  # column -> header text
 
 
 def year_period_ids(values: pd.DataFrame, year: str) -> tuple[pd.DataFrame, str]:
@@ -79,6 +75,7 @@ def _shown(value: Any) -> bool:
         and not (isinstance(value, type(pd.NA)) and value is pd.NA)
 
 
+COUNT_COLUMNS = {"numerator", "denominator"}
 TEXT_COLUMNS = {"symbol", "note", "measures_of_success", "commitments", "indicator_ids",
                 "indicator_titles", "applies_to", "caveat_notes"}
 
@@ -92,7 +89,8 @@ def _symbol_for(column: str, row: dict[str, Any]) -> str:
             and "[c]" in str(row.get("previous_symbol") or ""):
         return "[c]"  # blanked because the previous period's value is suppressed
     if "[c]" in symbol and column in {"value", "numerator", "lower_ci", "upper_ci",
-                                      "denominator", "previous_value", "change"}:
+                                      "lower_ci_998", "upper_ci_998", "denominator",
+                                      "previous_value", "change", "england_comparison"}:
         return "[c]"
     if column in {"previous_value", "change", "direction"} \
             and not _shown(row.get("previous_period_id")):
@@ -100,9 +98,11 @@ def _symbol_for(column: str, row: dict[str, Any]) -> str:
     if column in {"change", "direction"} and _shown(row.get("previous_value")) \
             and _shown(row.get("value")):
         return "[z]"  # not comparable: a break in series or a part year
-    if column in {"lower_ci", "upper_ci"} and row.get("value_type") in {"count", "mean",
-                                                                         "median", "percentile"}:
-        return "[z]"
+    if column in {"lower_ci", "upper_ci", "lower_ci_998", "upper_ci_998"} \
+            and row.get("value_type") in {"count", "mean", "median", "percentile"}:
+        return "[z]"  # a count or an average of records is not an estimate: no interval
+    if column in {"england_value", "england_comparison"} and not _shown(row.get("value")):
+        return "[x]"
     if column.startswith("target") and not _shown(row.get("target")):
         return "[z]"
     return "[x]"
@@ -120,52 +120,11 @@ def _cells(frame: pd.DataFrame, columns: list[str]) -> list[list[Any]]:
                 value = None
             if value is None or value is pd.NA or (isinstance(value, str) and not value.strip()):
                 value = _symbol_for(column, record)
-            elif isinstance(value, float):
-                value = round(value, 6)
+            elif isinstance(value, float) and value.is_integer() and column in COUNT_COLUMNS:
+                value = int(value)
             out.append(neutralise(value))
         rows.append(out)
     return rows
-
-
-VALUE_HEADERS = {
-    "indicator_id": "Indicator ID", "indicator_title": "Indicator", "area_code": "Area code",
-    "area_name": "Area", "period_id": "Period ID", "period_label": "Period",
-    "period_type": "Period type", "breakdown": "Breakdown", "unit": "Unit",
-    "value": "Value" + IN_UNIT, "lower_ci": "Lower 95% limit" + IN_UNIT,
-    "upper_ci": "Upper 95% limit" + IN_UNIT, "numerator": "Numerator (count)",
-    "denominator": "Denominator (count)", "england_value": "England value" + IN_UNIT,
-    "england_comparison": "Compared with England (95% interval)",
-    "region_value": "Region value" + IN_UNIT,
-    "region_comparison": "Compared with region (95% interval)",
-    "previous_period_id": "Previous period ID", "previous_value": "Previous value" + IN_UNIT,
-    "change": "Change since previous period" + IN_UNIT, "direction": "Direction of travel",
-    "symbol": "Symbols", "note": "Notes", "caveat_notes": "Caveats (see the Notes sheet)",
-}
-BOARD_HEADERS = {
-    **VALUE_HEADERS, "commitments": "Commitments (2026-31)",
-    "measures_of_success": "Measures of success (2022-25)",
-    "previous_period_label": "Previous period", "target": "Target" + IN_UNIT,
-    "target_direction": "Target direction", "target_period_id": "Target period ID",
-    "target_status": "Target status", "target_set_by": "Target set by",
-}
-COVERAGE_HEADERS = {
-    "framework": "Framework", "code": "Code", "wording": "Wording",
-    "indicator_ids": "Indicator IDs", "indicator_titles": "Indicators",
-    "indicators_with_data": "Indicators with data (count)", "status": "Status",
-}
-COMMITMENT_COLUMNS = ["indicator_id", "indicator_title", "area_code", "area_name", "period_id",
-                      "period_label", "period_type", "breakdown", "unit", "value", "lower_ci",
-                      "upper_ci", "numerator", "denominator", "england_value",
-                      "england_comparison", "region_value", "region_comparison",
-                      "previous_period_id", "previous_value", "change", "direction", "symbol",
-                      "note", "caveat_notes"]
-BOARD_SHEET_COLUMNS = ["indicator_id", "indicator_title", "commitments", "measures_of_success",
-                       "area_code", "area_name", "period_id", "period_label", "unit", "value",
-                       "lower_ci", "upper_ci", "previous_period_id", "previous_period_label",
-                       "previous_value", "change", "direction", "england_value",
-                       "england_comparison", "region_value", "region_comparison", "target",
-                       "target_direction", "target_period_id", "target_status",
-                       "target_set_by", "symbol", "note", "caveat_notes"]
 
 
 @dataclass
@@ -175,10 +134,14 @@ class Report:
     edition_folder: Path
     manifest_sha256: str
     period_note: str
-    sheets: list[Sheet]
+    rows: pd.DataFrame  # Rotherham's rows for the year: headline then breakdowns
+    coverage: pd.DataFrame
     notes: pd.DataFrame
+    places: dict[str, int]  # indicator_id -> decimal places
     sources: list[str] = field(default_factory=list)
     without_data: list[str] = field(default_factory=list)
+    illustrative: set[str] = field(default_factory=set)  # indicator ids
+    year_end: date | None = None
 
 
 def _targets_from(frame: pd.DataFrame) -> list[Target]:
@@ -214,7 +177,7 @@ def build_report(publish_root: Path, year: str, catalogue: Catalogue,
                    if "targets" in names else pd.DataFrame())
         coverage = (con.sql("select * from coverage").to_arrow_table().to_pandas()
                     if "coverage" in names else None)
-        metadata = con.sql("select * from indicators").to_arrow_table().to_pandas()
+        illustrative = illustrative_indicators(con)
     finally:
         con.close()
     if coverage is None:
@@ -237,45 +200,44 @@ def build_report(publish_root: Path, year: str, catalogue: Catalogue,
 
     board = board_table(values, catalogue, _targets_from(targets), area_code,
                         until=fy.end_date)
-    types = dict(zip(metadata["indicator_id"], metadata["value_type"], strict=True))
-    board["value_type"] = board["indicator_id"].map(types)
+    board = board[board["breakdown"].fillna("all") == "all"] if "breakdown" in board \
+        else board
     board = _with_previous_symbol(board, values)
-    notes = _notes(catalogue, how)
-    refs = notes.groupby("applies_to")["note_number"].agg(" ".join).to_dict()
-    board["caveat_notes"] = board["indicator_id"].map(refs)
-    sheets = [Sheet("Board_table", f"Board indicator table, {fy.label}: Rotherham",
-                    "For each indicator, the latest value up to the end of the year, the "
-                    "previous value, change and direction of travel, the 95% interval, England "
-                    "and regional comparators, and the target and its status.",
-                    board, {c: BOARD_HEADERS[c] for c in BOARD_SHEET_COLUMNS})]
-    chosen = chosen.sort_values(["indicator_id", "period_id", "breakdown"], kind="stable")
-    for code, wording in catalogue.commitments.items():
-        ids = [i.id for i in catalogue.indicators if code in i.commitments]
-        rows = chosen[chosen["indicator_id"].isin(ids)]
-        description = (f"Indicators evidencing commitment {code} ({wording}), Rotherham, "
-                       f"{fy.label}, every breakdown; an indicator with no value for the "
-                       "year has one row saying so.")
-        absent = [i for i in ids if i not in set(rows["indicator_id"])]
-        if absent:
-            rows = pd.concat([rows, _absent_rows(absent, catalogue, values, fy)],
-                             ignore_index=True)
-        rows = rows.assign(caveat_notes=rows["indicator_id"].map(refs))
-        sheets.append(Sheet(code, f"{code}: {wording}, {fy.label}", description, rows,
-                            {c: VALUE_HEADERS[c] for c in COMMITMENT_COLUMNS}))
-    sheets.append(Sheet("Coverage", "Coverage: the strategy's commitments and measures of "
-                                    "success, and the indicators that evidence them",
-                        "Every 2026-31 commitment and 2022-25 measure of success with the "
-                        "indicators that evidence it; 'not evidenced yet' where none does.",
-                        coverage, COVERAGE_HEADERS))
-    shown = set(chosen["indicator_id"]) | set(board.loc[board["period_id"].notna(),
-                                                        "indicator_id"])
+    # The 99.8% limits and comparison of each headline row (editions before issue 20 have
+    # none: those cells say [x]).
+    key = ["indicator_id", "area_code", "period_id", "breakdown"]
+    extra = [c for c in ("lower_ci_998", "upper_ci_998", "england_comparison_998")
+             if c in values.columns]
+    board = board.drop(columns=[c for c in extra if c in board.columns]).merge(
+        values[key + extra], how="left", on=key) if extra else board
+    # The year's breakdowns of each indicator, after its headline row.
+    breakdowns = chosen[chosen["breakdown"] != "all"]
+    absent = [i.id for i in catalogue.indicators
+              if i.id not in set(board.loc[board["period_id"].notna(), "indicator_id"])
+              and i.id not in set(breakdowns["indicator_id"])]
+    board = board[board["period_id"].notna()]
+    rows = pd.concat([board.assign(_order=0), breakdowns.assign(_order=1),
+                      _absent_rows(absent, catalogue, values, fy).assign(_order=2)],
+                     ignore_index=True)
+    by_id = {i.id: i for i in catalogue.indicators}
+    rows["value_type"] = rows["indicator_id"].map(lambda i: by_id[i].value_type)
+    rows["unit"] = rows["indicator_id"].map(lambda i: by_id[i].unit)
+    rows["commitments"] = rows["indicator_id"].map(lambda i: "; ".join(by_id[i].commitments))
+    position = {i.id: n for n, i in enumerate(catalogue.indicators)}
+    rows["_position"] = rows["indicator_id"].map(position)
+    rows = rows.sort_values(["_position", "_order", "breakdown"], kind="stable")
+    rows = rows.drop(columns=["_position", "_order"]).reset_index(drop=True)
+    notes, refs = _notes(catalogue, how, rows, illustrative)
+    rows["note_refs"] = [refs.get(i, "") for i in range(len(rows))]
+    shown = set(rows.loc[rows["period_id"].notna(), "indicator_id"])
     sources = sorted({str(i.numerator.get("source")) for i in catalogue.indicators
                       if i.id in shown}
                      | {str((i.denominator or {}).get("source")) for i in catalogue.indicators
                         if i.id in shown and i.denominator})
     without = [i.id for i in catalogue.indicators if i.id not in set(values["indicator_id"])]
     return Report(fy.label, folder.name, folder, file_sha256(folder / "manifest.json"), how,
-                  sheets, notes, sources, without)
+                  rows, coverage, notes, {i.id: i.places for i in catalogue.indicators},
+                  sources, without, illustrative & shown, fy.end_date)
 
 
 def _with_previous_symbol(frame: pd.DataFrame, values: pd.DataFrame | None = None
@@ -314,41 +276,179 @@ def _absent_rows(ids: list[str], catalogue: Catalogue, values: pd.DataFrame, fy:
     return pd.DataFrame(rows)
 
 
-def _notes(catalogue: Catalogue, how: str) -> pd.DataFrame:
+def _notes(catalogue: Catalogue, how: str, rows: pd.DataFrame, illustrative: set[str]
+           ) -> tuple[pd.DataFrame, dict[int, str]]:
+    """The Notes sheet, and for each row of `rows` (by position) the notes it cites: the
+    general notes, each indicator's caveats, and each distinct note a figure carries."""
     general = [
         ("Periods", how),
         ("Disclosure control", "Counts of people from 1 to 4 are shown as [c]. Other cells "
          "are also shown as [c] where the hidden value could otherwise be worked out from a "
          "total, a change from the previous period, or a comparator."),
-        ("Intervals and comparators", "95% intervals: Wilson score for proportions, Byars "
-         "(exact Poisson below 10) for rates. 'Similar' means the comparator lies inside "
-         "Rotherham's 95% interval; otherwise better or worse by the indicator's polarity, "
-         "or higher or lower where it has none. Region and England values are sums of "
-         "districts unless the indicator's caveats say otherwise."),
-        ("Direction of travel", "Improving or worsening by the indicator's polarity, or up "
-         "or down where it has none; not given across a break in series [b] or where the "
-         "periods are not comparable."),
-        ("Targets", "Targets come from targets.yaml, agreed by the body named in 'Target set "
-         "by'. Entries marked PLACEHOLDER await agreement. Status: met, not met, no data, or "
-         "no target."),
-        ("Tracing a figure", "Every row carries Indicator ID, Area code and Period ID: join "
-         "them to indicator_lineage in the edition named on the Cover sheet for the source "
-         "file, its sha256 and the rows each figure was computed from."),
+        ("Intervals", "95% and 99.8% confidence intervals, as Fingertips publishes them: "
+         "Wilson score for proportions; for rates, exact Poisson limits below 10 events and "
+         "Byars' approximation from 10. Counts and averages of records have no interval [z]."),
+        ("Compared with England", "'similar' means England's value lies inside Rotherham's "
+         "95% interval; otherwise better or worse by the indicator's polarity (higher or "
+         "lower where it has none), marked (99.8%) when England also lies outside the 99.8% "
+         "interval and (95%) when only outside the 95%. England's value is the publisher's "
+         "own total or the sum of districts, as each indicator's caveats say."),
+        ("Direction of travel", "From a significance test, not a plain difference: improving "
+         "or worsening (up or down without a polarity) only when the 95% intervals of this "
+         "period and the previous one do not overlap; 'no significant change' when they do. "
+         "For counts the test uses exact Poisson limits. Not given ([z]) across a break in "
+         "series [b], for a part year, or where either period has no interval."),
+        ("Precision", "Values are displayed to the decimal places each indicator is "
+         "published to (declared in the indicator catalogue); cells hold full precision."),
+        ("Targets", "Targets come from targets.yaml, agreed by the body named there. Entries "
+         "marked PLACEHOLDER await agreement. Status: met, not met, no data, or no target."),
+        ("Tracing a figure", "Every figure is for Rotherham (area code E08000018). Join its "
+         "Indicator ID, Period ID and Breakdown with that area code to indicator_lineage in "
+         "the edition named on the Cover for the source file, its sha256 and the rows each "
+         "figure was computed from."),
     ]
+    if illustrative:
+        general.append(("Illustrative data", BANNER + " Indicators affected: "
+                        + ", ".join(sorted(illustrative)) + "."))
     general += [(f"Symbol {s}", meaning) for s, meaning in SYMBOLS.items()]
-    rows = [{"note_number": f"[note {n}]", "applies_to": subject, "note_text": text}
-            for n, (subject, text) in enumerate(general, start=1)]
-    n = len(rows)
+    notes: list[dict[str, str]] = []
+
+    def add(subject: str, text: str) -> str:
+        number = f"[note {len(notes) + 1}]"
+        notes.append({"Note number": number, "Applies to": subject, "Note text": text})
+        return number
+
+    for subject, text in general:
+        add(subject, text)
+    caveat_refs: dict[str, list[str]] = {}
     for ind in catalogue.indicators:
-        for caveat in ind.caveats:
-            n += 1
-            rows.append({"note_number": f"[note {n}]", "applies_to": ind.id,
-                         "note_text": " ".join(str(caveat).split())})
-    return pd.DataFrame(rows, columns=["note_number", "applies_to", "note_text"])
+        if ind.id not in set(rows["indicator_id"]):
+            continue
+        caveat_refs[ind.id] = [add(ind.id, " ".join(str(c).split())) for c in ind.caveats]
+        if ind.id in illustrative:
+            caveat_refs[ind.id].append(notes[[n["Applies to"] for n in notes]
+                                             .index("Illustrative data")]["Note number"])
+    row_note_refs: dict[str, str] = {}
+    refs: dict[int, str] = {}
+    for position, r in enumerate(rows.to_dict("records")):
+        cited = list(caveat_refs.get(r["indicator_id"], []))
+        text = r.get("note")
+        if isinstance(text, str) and text.strip():
+            text = " ".join(text.split())
+            if text not in row_note_refs:
+                row_note_refs[text] = add(f"{r['indicator_id']} {r.get('period_id') or ''}"
+                                          .strip(), text)
+            cited.append(row_note_refs[text])
+        refs[position] = " ".join(cited)
+    return pd.DataFrame(notes, columns=["Note number", "Applies to", "Note text"]), refs
 
 
-NOTES_HEADERS = {"note_number": "Note number", "applies_to": "Applies to",
-                 "note_text": "Note text"}
+def unit_group(unit: str, value_type: str) -> tuple[str, str, str]:
+    """(sheet, unit in the value headers, what the sheet holds) for an indicator's unit."""
+    if unit == "%":
+        return "Percentages", "%", "indicators measured as a percentage"
+    if unit == "£":
+        return "Money", "£", "amounts of money"
+    if value_type == "count":
+        return "Counts", "count", "counts of people, events, items and activity"
+    if value_type == "mean":
+        return "Averages", "average count", "averages a meeting or a month"
+    if unit == "days":
+        return "Days", "days", "waiting times in days"
+    return (spreadsheet.sheet_name(unit.replace(",", "").title()), unit,
+            f"indicators measured in {unit}")
+
+
+GROUP_ORDER = ["Percentages", "Counts", "Money", "Averages", "Days"]
+
+
+def _comparison(row: dict[str, Any]) -> Any:
+    """England comparison at both levels: 'similar', 'higher (99.8%)', 'worse (95%)'."""
+    inner = row.get("england_comparison")
+    if not _shown(inner) or inner == "similar":
+        return inner
+    outer = row.get("england_comparison_998")
+    level = "99.8%" if _shown(outer) and outer != "similar" else "95%"
+    return f"{inner} ({level})"
+
+
+def tables_for(report: Report) -> list[spreadsheet.Table]:
+    """The workbook's tables: one per unit, then coverage."""
+    rows = report.rows.copy()
+    rows["england_comparison"] = [_comparison(r) for r in rows.to_dict("records")]
+    groups = [unit_group(u, t) for u, t in zip(rows["unit"], rows["value_type"], strict=True)]
+    rows["_sheet"] = [g[0] for g in groups]
+    order = {name: n for n, name in enumerate(GROUP_ORDER)}
+    sheets = sorted(set(rows["_sheet"]), key=lambda s: (order.get(s, len(order)), s))
+    tables = []
+    for sheet in sheets:
+        part = rows[rows["_sheet"] == sheet].reset_index(drop=True)
+        unit = next(g[1] for g in groups if g[0] == sheet)
+        holds = next(g[2] for g in groups if g[0] == sheet)
+        columns = {
+            "indicator_title": "Indicator", "breakdown": "Breakdown",
+            "period_label": "Period", "value": f"Value ({unit})",
+            "lower_ci": f"Lower 95% limit ({unit})", "upper_ci": f"Upper 95% limit ({unit})",
+            "lower_ci_998": f"Lower 99.8% limit ({unit})",
+            "upper_ci_998": f"Upper 99.8% limit ({unit})",
+            "previous_period_label": "Previous period",
+            "previous_value": f"Previous value ({unit})", "change": f"Change ({unit})",
+            "direction": "Direction of travel",
+            "england_value": f"England value ({unit})",
+            "england_comparison": "Compared with England",
+            "target": f"Target ({unit})", "target_status": "Target status",
+            "symbol": "Symbols", "note_refs": "Notes", "commitments": "Commitments",
+            "indicator_id": "Indicator ID", "period_id": "Period ID",
+        }
+        has_target = "target" in part.columns and bool(part["target"].map(_shown).any())
+        if not has_target:  # no target set for any of these: no target columns
+            del columns["target"], columns["target_status"]
+        if "previous_period_label" not in part.columns:
+            part["previous_period_label"] = part["previous_period_id"].map(
+                lambda p: period_of(p).label if _shown(p) else None)
+        for c in columns:
+            if c not in part.columns:
+                part[c] = None
+        cells = _cells(part, list(columns))
+        frame = pd.DataFrame(cells, columns=list(columns.values()))
+        # Counts, averages, medians and money have no intervals: a column with no interval
+        # in any row is dropped rather than filled with [z] (the Intervals note says so).
+        for c in ("lower_ci", "upper_ci", "lower_ci_998", "upper_ci_998"):
+            if not frame[columns[c]].map(lambda v: isinstance(v, int | float)).any():
+                frame = frame.drop(columns=columns.pop(c))
+        places_by_row = [report.places.get(i, 1) for i in part["indicator_id"]]
+        numeric = ["value", "lower_ci", "upper_ci", "lower_ci_998", "upper_ci_998",
+                   "previous_value", "change", "england_value", "target"]
+        for c in numeric:  # a whole number published to 0 places is stored as an integer
+            if c in columns:
+                frame[columns[c]] = [int(v) if isinstance(v, float) and v.is_integer()
+                                     and p == 0 else v
+                                     for v, p in zip(frame[columns[c]], places_by_row,
+                                                     strict=True)]
+        tables.append(spreadsheet.Table(
+            sheet=sheet, frame=frame,
+            title=f"Rotherham (E08000018), {report.year}: {holds} ({unit})",
+            description=("Each indicator's headline figure (the latest up to the year's end, "
+                         "with the previous period, change, direction of travel, England and "
+                         "target), then its breakdowns for the year. Notes are numbered on "
+                         "the Notes sheet." + (f" {BANNER}" if report.illustrative
+                                               & set(part["indicator_id"]) else "")),
+            source=f"Published edition {report.edition} of the carers-outcomes pipeline.",
+            places={columns[c]: places_by_row for c in numeric if c in columns},
+            wide={"Indicator", "Notes"}))
+    coverage = report.coverage.rename(columns={
+        "framework": "Framework", "code": "Code", "wording": "Wording",
+        "indicator_ids": "Indicator IDs", "indicator_titles": "Indicators",
+        "indicators_with_data": "Indicators with data (count)", "status": "Status"})
+    coverage = pd.DataFrame(_cells(coverage, list(coverage.columns)), columns=coverage.columns)
+    tables.append(spreadsheet.Table(
+        sheet="Coverage", frame=coverage,
+        title="Coverage: the strategy's commitments and measures of success, and the "
+              "indicators that evidence them",
+        description="Every 2026-31 commitment and 2022-25 measure of success with the "
+                    "indicators that evidence it; 'not evidenced yet' where none does.",
+        wide={"Wording", "Indicator IDs", "Indicators"}))
+    return tables
 
 
 def _safe_file_name(name: str) -> str:
@@ -356,110 +456,59 @@ def _safe_file_name(name: str) -> str:
 
 
 def write(report: Report, out: Path, charts: list[dict[str, str]] | None = None,
-          published: date | None = None, extra_files: list[Path] | None = None) -> list[Path]:
+          published: date | None = None, extra_files: list[Path] | None = None,
+          next_update: date | None = None) -> list[Path]:
     """Write the workbook and a CSV per table into `out`; return the files written.
 
     `extra_files`: files already written into `out` for the same report (the facts page, its
     CSVs and the charts), listed with their sha256 in report-manifest.json too.
-
-    `charts`: optional dicts with `path` (a PNG), `title` and `alt` (its text alternative),
-    placed on a Charts sheet, one image per row beside its title and text alternative."""
-    import xlsxwriter
-
+    `charts`: optional dicts with `path` (a PNG), `title` and `alt`, on a Charts sheet.
+    `next_update` defaults to a year after publication (the workbook is annual)."""
     out.mkdir(parents=True, exist_ok=True)
     published = published or datetime.now(UTC).date()
-    dash = report.year.replace("/", "-")
-    book_path = out / f"carers-progress-{dash}.xlsx"
-    written: list[Path] = []
-    book = xlsxwriter.Workbook(str(book_path), XLSX_OPTIONS)
-    book.set_properties({"title": f"Carers strategy progress, Rotherham, {report.year}",
-                         "author": "Rotherham Metropolitan Borough Council",
-                         "comments": f"Edition {report.edition}"})
-    heading = book.add_format({"bold": True, "font_size": 14})
-    subheading = book.add_format({"bold": True, "font_size": 12})
-    wrap = book.add_format({"text_wrap": True, "valign": "top"})
-    link = book.add_format({"font_color": "blue", "underline": 1})
-    figures = book.add_format({"num_format": "#,##0.0##"})
-
-    tables = [("Notes", "Notes used in this workbook", report.notes, NOTES_HEADERS)]
-    tables += [(s.name, s.title, s.frame, s.headers) for s in report.sheets]
-    contents = [("Notes", "Notes, and the key to the symbols used")]
-    contents += [(s.name, s.title) for s in report.sheets]
+    next_update = next_update or published + timedelta(days=365)
+    book_path = out / f"carers-progress-{report.year.replace('/', '-')}.xlsx"
+    tables = tables_for(report)
     if charts:
-        contents.append(("Charts", "Charts, each with its text alternative"))
-
-    cover = book.add_worksheet("Cover")
-    cover.set_column(0, 0, 110)
-    lines: list[tuple[str, Any]] = [
-        (f"Carers strategy progress, Rotherham, {report.year}", heading),
-        ("The annual progress workbook for the Health and Wellbeing Board: the indicators "
-         "that evidence the 2026-31 all-age carers strategy and the 2022-25 measures of "
-         "success, for the financial year " + report.year + ".", wrap),
-        ("Period", subheading), (report.period_note, wrap),
-        ("Source", subheading),
-        (f"Published edition {report.edition} of the carers-outcomes pipeline (manifest "
-         f"sha256 {report.manifest_sha256}). Each figure's source file, its sha256 and "
-         "rows are in the edition's indicator_lineage table.", wrap),
-        *[(f"Source: {s}", wrap) for s in report.sources],
-        ("Contact", subheading), (CONTACT, wrap),
-        ("Publication date", subheading), (published.isoformat(), None),
-        ("Symbols", subheading),
-        *[(f"{s} {meaning}", wrap) for s, meaning in SYMBOLS.items()],
-        ("Notes", subheading),
-        ("Notes are listed on the Notes worksheet; the Contents worksheet links every table.",
-         wrap),
+        for chart in charts:
+            if not Path(chart["path"]).is_file():
+                raise WorkbookError(f"chart {chart.get('title')!r}: image {chart['path']} "
+                                    "does not exist")
+        tables.append(spreadsheet.Table(
+            sheet="Charts", title="Charts, each with its text alternative",
+            description="Each chart's title and text alternative; the chart is beside them.",
+            frame=pd.DataFrame({"Chart title": [c["title"] for c in charts],
+                                "Text alternative": [c["alt"] for c in charts],
+                                "Image file": [Path(c["path"]).name for c in charts]}),
+            wide={"Chart title", "Text alternative"},
+            images=[Path(c["path"]) for c in charts]))
+    about = [
+        ("What this workbook holds", "The indicators that evidence the 2026-31 all-age "
+         "carers strategy and the 2022-25 measures of success, for Rotherham, for the "
+         f"financial year {report.year}, with England for comparison."),
+        ("Period", report.period_note),
+        ("Source", f"Published edition {report.edition} of the carers-outcomes pipeline "
+         f"(manifest sha256 {report.manifest_sha256}). Each figure's source file, its "
+         "sha256 and rows are in the edition's indicator_lineage table."),
+        ("Sources of the figures", report.sources[0] if report.sources else "none"),
+        *[("", s) for s in report.sources[1:]],
+        ("Symbols", " ".join(f"{s} {meaning}." for s, meaning in SYMBOLS.items())),
+        ("Notes", "Numbered notes are on the Notes sheet; the Contents sheet links every "
+         "table."),
     ]
-    for row, (text, fmt) in enumerate(lines):
-        cover.write_string(row, 0, text, fmt) if fmt else cover.write_string(row, 0, text)
-        if fmt is wrap:  # spreadsheet programs do not all grow a row for wrapped text
-            cover.set_row(row, 15 * max(1, -(-len(text) // 100)))
-
-    sheet = book.add_worksheet("Contents")
-    sheet.write_string(0, 0, "Contents", heading)
-    sheet.write_string(1, 0, "This worksheet contains one table.")
-    sheet.add_table(2, 0, 2 + len(contents), 1, {
-        "name": "Contents_table", "style": "Table Style Light 1",
-        "columns": [{"header": "Sheet name"}, {"header": "Table description"}]})
-    for row, (name, description) in enumerate(contents, start=3):
-        sheet.write_url(row, 0, f"internal:'{name}'!A1", link, string=name)
-        sheet.write_string(row, 1, description)
-    sheet.set_column(0, 0, 16)
-    sheet.set_column(1, 1, 100)
-
-    for name, title, frame, headers in tables:
-        columns = list(headers)
-        ws = book.add_worksheet(name)
-        ws.write_string(0, 0, title, heading)
-        ws.write_string(1, 0, "This worksheet contains one table. Cells with no value hold a "
-                              "symbol in square brackets: see the Notes worksheet.")
-        data = _cells(frame, columns)
-        if data:
-            # Figures keep full precision in the cell (they trace to the lineage); a column
-            # holding decimals shows at most three places.
-            decimal = [any(isinstance(r[i], float) and not r[i].is_integer() for r in data)
-                       for i in range(len(columns))]
-            ws.add_table(2, 0, 2 + len(data), len(columns) - 1, {
-                "name": f"{_safe_file_name(name)}_table", "style": "Table Style Light 1",
-                "columns": [{"header": headers[c], **({"format": figures} if decimal[i] else {})}
-                            for i, c in enumerate(columns)], "data": data})
-        else:  # a header row and one row saying so: an Excel table cannot be empty
-            ws.add_table(2, 0, 3, len(columns) - 1, {
-                "name": f"{_safe_file_name(name)}_table", "style": "Table Style Light 1",
-                "columns": [{"header": headers[c]} for c in columns],
-                "data": [["[x]"] * len(columns)]})
-        for i, c in enumerate(columns):
-            ws.set_column(i, i, 60 if c in {"note", "note_text", "wording", "indicator_titles",
-                                            "indicator_ids"} else 18)
-        ws.freeze_panes(3, 0)
-        csv_path = out / f"{_safe_file_name(name)}.csv"
-        neutralise_frame(pd.DataFrame(data or [], columns=[headers[c] for c in columns])).to_csv(
-            csv_path, index=False, lineterminator="\n")
+    cover = spreadsheet.Cover(
+        title=f"Carers strategy progress, Rotherham, {report.year}",
+        intro=["The annual progress workbook for the Health and Wellbeing Board."]
+        + ([BANNER] if report.illustrative else []),
+        about=about, contact=CONTACT, published=published, next_update=next_update)
+    spreadsheet.write(book_path, cover, tables, report.notes,
+                      {"author": "Rotherham Metropolitan Borough Council",
+                       "comments": f"Edition {report.edition}"})
+    written: list[Path] = [book_path]
+    for table in [spreadsheet.Table(sheet="Notes", title="", frame=report.notes), *tables]:
+        csv_path = out / f"{_safe_file_name(table.sheet)}.csv"
+        neutralise_frame(table.frame).to_csv(csv_path, index=False, lineterminator="\n")
         written.append(csv_path)
-
-    if charts:
-        _charts_sheet(book, charts, heading, wrap)
-    book.close()
-    written.insert(0, book_path)
     written += [p for p in (extra_files or []) if p not in written]
     manifest = {
         "year": report.year, "edition": report.edition,
@@ -471,33 +520,3 @@ def write(report: Report, out: Path, charts: list[dict[str, str]] | None = None,
     manifest_path.write_text(json.dumps(manifest, indent=2))
     written.append(manifest_path)
     return written
-
-
-def _charts_sheet(book: Any, charts: list[dict[str, str]], heading: Any, wrap: Any) -> None:
-    from PIL import Image
-
-    ws = book.add_worksheet("Charts")
-    ws.write_string(0, 0, "Charts", heading)
-    ws.write_string(1, 0, "This worksheet contains one table: each chart's title and text "
-                          "alternative, with the chart beside them in column D.")
-    ws.add_table(2, 0, 2 + len(charts), 2, {
-        "name": "Charts_table", "style": "Table Style Light 1",
-        "columns": [{"header": "Chart title"}, {"header": "Text alternative"},
-                    {"header": "Image file"}]})
-    ws.set_column(0, 0, 40)
-    ws.set_column(1, 1, 70)
-    ws.set_column(2, 2, 30)
-    for row, chart in enumerate(charts, start=3):
-        path = Path(chart["path"])
-        if not path.is_file():
-            raise WorkbookError(f"chart {chart.get('title')!r}: image {path} does not exist")
-        ws.write_string(row, 0, str(chart["title"]), wrap)
-        ws.write_string(row, 1, str(chart["alt"]), wrap)
-        ws.write_string(row, 2, path.name, wrap)
-        with Image.open(path) as image:
-            width, height = image.size
-        scale = min(1.0, 600 / width, 400 / height)
-        ws.set_row(row, height * scale * 0.75 + 4)  # points are 3/4 of a pixel
-        ws.insert_image(row, 3, str(path), {
-            "x_scale": scale, "y_scale": scale, "object_position": 1,
-            "description": str(chart["alt"]), "decorative": False})

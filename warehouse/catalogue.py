@@ -63,10 +63,22 @@ class Indicator:
     numerator: dict[str, str]
     denominator: dict[str, str] | None = None
     multiplier: float = 1.0
+    # Decimal places the indicator is published to (issue 20): the workbook, the facts page
+    # and data requests all display values at this precision (cells keep full precision).
+    # None only for catalogues that predate the field: see `places`.
+    decimals: int | None = None
     ranked: bool = False
     caveats: tuple[str, ...] = ()
     series_breaks: tuple[dict[str, str], ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def places(self) -> int:
+        """Decimal places to display: as declared, else 1 for ratios, scores, medians and
+        percentiles and 0 for counts and means."""
+        if self.decimals is not None:
+            return self.decimals
+        return 0 if self.value_type in {"count", "mean"} else 1
 
     def break_note(self, period_id: str) -> str | None:
         for item in self.series_breaks:
@@ -166,6 +178,11 @@ def parse(document: dict[str, Any]) -> Catalogue:
         for key, allowed in checks:
             if raw[key] not in allowed:
                 raise problem(f"{key} {raw[key]!r} is not one of {sorted(allowed)}")
+        if "decimals" in raw and (not isinstance(raw["decimals"], int)
+                                  or isinstance(raw["decimals"], bool)
+                                  or not 0 <= raw["decimals"] <= 6):
+            raise problem(f"decimals {raw['decimals']!r} must be a whole number from 0 to 6 "
+                          "(the decimal places the indicator is published to)")
         if raw["value_type"] in NEEDS_DENOMINATOR and not raw.get("denominator"):
             raise problem(f"a {raw['value_type']} needs a denominator (definition and source)")
         for c in raw["commitments"]:

@@ -30,6 +30,11 @@ VALUE_COLUMNS = [
     # median of all councils, the distance from it in median absolute deviations, and the
     # council's rank among councils (1 = highest). Null for other indicators.
     "council_median", "mads_from_median", "council_rank", "council_rank_of",
+    # Fingertips' outer level (issue 20): 99.8% limits beside the 95%, the comparisons at
+    # 99.8%, and half the rounding step of a value the publisher gave already rounded (the
+    # England young-carers rate from a percentage rounded to 0.1%), so comparisons allow it.
+    "lower_ci_998", "upper_ci_998", "england_comparison_998", "region_comparison_998",
+    "value_half_step",
 ]
 
 
@@ -130,23 +135,27 @@ def _finite(x: Any) -> float | None:
 
 
 def _value_and_ci(ind: Indicator, num: Any, den: Any, given: Any,
-                  given_lo: Any = None, given_hi: Any = None
+                  given_lo: Any = None, given_hi: Any = None, z: float = stats.Z95
                   ) -> tuple[float | None, float | None, float | None]:
+    """The value and its interval at the level `z` stands for. Limits the source gives are
+    95% limits: at any other level they are None unless computed from counts."""
     num, den = _finite(num), _finite(den)
     mult = float(ind.multiplier)
+    given_lo, given_hi = ((_finite(given_lo), _finite(given_hi)) if z == stats.Z95
+                          else (None, None))
     if ind.value_type == "proportion":
         if num is None or not den:
-            return _finite(given), _finite(given_lo), _finite(given_hi)
-        lo, hi = stats.wilson(num, den)
+            return _finite(given), given_lo, given_hi
+        lo, hi = stats.wilson(num, den, z)
         return num / den * mult, lo * mult, hi * mult
     if ind.value_type == "rate":
         if num is None or not den:
-            return _finite(given), _finite(given_lo), _finite(given_hi)
-        lo, hi = stats.rate_interval(int(num), den, mult)
+            return _finite(given), given_lo, given_hi
+        lo, hi = stats.rate_interval(int(num), den, mult, z)
         return num / den * mult, lo, hi
     if ind.value_type == "count" and given is None:
         return num, None, None
-    return _finite(given), _finite(given_lo), _finite(given_hi)
+    return _finite(given), given_lo, given_hi
 
 
 def compute(con: duckdb.DuckDBPyConnection, catalogue: Catalogue
@@ -164,6 +173,8 @@ def compute(con: duckdb.DuckDBPyConnection, catalogue: Catalogue
         ind = by_id[rec["indicator_id"]]
         value, lo, hi = _value_and_ci(ind, rec.get("numerator"), rec.get("denominator"),
                                       rec.get("value"), rec.get("lower_ci"), rec.get("upper_ci"))
+        _, lo998, hi998 = _value_and_ci(ind, rec.get("numerator"), rec.get("denominator"),
+                                        rec.get("value"), z=stats.Z998)
         area = areas.get(rec["area_code"], {})
         period = periods.get(rec["period_id"])
         if period is None:
@@ -194,6 +205,8 @@ def compute(con: duckdb.DuckDBPyConnection, catalogue: Catalogue
             "numerator": _finite(rec.get("numerator")),
             "denominator": _finite(rec.get("denominator")),
             "value": value, "lower_ci": lo, "upper_ci": hi, "unit": ind.unit,
+            "lower_ci_998": lo998, "upper_ci_998": hi998,
+            "value_half_step": _finite(rec.get("value_half_step")),
             "value_type": ind.value_type, "polarity": ind.polarity,
             "region_code": area.get("region_code") if area.get("area_level") == "district"
             else (ENGLAND if area.get("area_level") == "region"
@@ -231,21 +244,40 @@ def compute(con: duckdb.DuckDBPyConnection, catalogue: Catalogue
     return values, lineage_frame.reset_index(drop=True), missing
 
 
+def _comparison(r: dict, comparator: dict | None, polarity: str, level: str) -> str | None:
+    """Benchmark row `r` against a comparator row. A comparator published already rounded
+    (value_half_step) is a range, not a point: 'similar' when that range meets r's interval."""
+    if comparator is None:
+        return None
+    lo, hi = (r["lower_ci"], r["upper_ci"]) if level == "95" \
+        else (r["lower_ci_998"], r["upper_ci_998"])
+    return stats.compare_rounded(lo, hi, comparator["value"],
+                                 comparator.get("value_half_step"), polarity)
+
+
 def _add_comparators(rows: list[dict], by_id: dict[str, Indicator]) -> None:
-    index = {(r["indicator_id"], r["period_id"], r["breakdown"], r["area_code"]): r["value"]
+    index = {(r["indicator_id"], r["period_id"], r["breakdown"], r["area_code"]): r
              for r in rows}
     for r in rows:
         polarity = by_id[r["indicator_id"]].polarity
         key = (r["indicator_id"], r["period_id"], r["breakdown"])
-        r["england_value"] = index.get((*key, ENGLAND)) if r["area_code"] != ENGLAND else None
-        r["region_value"] = index.get((*key, r["region_code"])) if r["region_code"] else None
-        r["england_comparison"] = stats.compare(r["lower_ci"], r["upper_ci"],
-                                                r["england_value"], polarity)
-        r["region_comparison"] = (stats.compare(r["lower_ci"], r["upper_ci"],
-                                                r["region_value"], polarity)
-                                  if r["area_level"] == "district"
-                                  or (r["area_level"] == "local_authority" and r["region_code"])
-                                  else None)
+        england = index.get((*key, ENGLAND)) if r["area_code"] != ENGLAND else None
+        region = index.get((*key, r["region_code"])) if r["region_code"] else None
+        r["england_value"] = england["value"] if england else None
+        r["region_value"] = region["value"] if region else None
+        has_region = r["area_level"] == "district" \
+            or (r["area_level"] == "local_authority" and r["region_code"])
+        for level, suffix in (("95", ""), ("998", "_998")):
+            r["england_comparison" + suffix] = _comparison(r, england, polarity, level)
+            r["region_comparison" + suffix] = (_comparison(r, region, polarity, level)
+                                               if has_region else None)
+        if england and england.get("value_half_step") is not None \
+                and r["england_comparison"] is not None:
+            half = england["value_half_step"]
+            note = (f"England's figure was published already rounded, so it is known only "
+                    f"to within {half:g} {r['unit']} either side of {england['value']:g}; "
+                    "the comparison with England allows for that.")
+            r["note"] = f"{r['note']} {note}" if r.get("note") else note
 
 
 def _add_ranks(rows: list[dict], by_id: dict[str, Indicator]) -> None:
@@ -261,6 +293,19 @@ def _add_ranks(rows: list[dict], by_id: dict[str, Indicator]) -> None:
             # Competition ranking, 1 = highest value, whatever the polarity.
             r["rank"] = 1 + sum(1 for o in ordered if o["value"] > r["value"])
             r["rank_of"] = len(members)
+
+
+def _trend_interval(ind: Indicator, r: dict) -> tuple[float | None, float | None]:
+    """The 95% interval the direction-of-travel test uses: the published one, or for a
+    count of people or events its Poisson limits (exact below 10, Byars from 10); these
+    are not published, since a count is not an estimate of anything."""
+    if r["lower_ci"] is not None and r["upper_ci"] is not None:
+        return r["lower_ci"], r["upper_ci"]
+    value = r["value"]
+    if ind.value_type == "count" and value is not None and float(value).is_integer() \
+            and value >= 0:
+        return stats.byars(int(value))
+    return None, None
 
 
 def _add_trend(rows: list[dict], by_id: dict[str, Indicator]) -> None:
@@ -280,7 +325,9 @@ def _add_trend(rows: list[dict], by_id: dict[str, Indicator]) -> None:
                 and previous.get("_comparable", True)
             if comparable and r["value"] is not None and previous["value"] is not None:
                 r["change"] = r["value"] - previous["value"]
-                r["direction"] = stats.direction(r["value"], previous["value"], ind.polarity)
+                r["direction"] = stats.direction(
+                    r["value"], previous["value"], ind.polarity,
+                    _trend_interval(ind, r), _trend_interval(ind, previous))
             else:
                 r["change"] = r["direction"] = None
             previous = r

@@ -11,6 +11,12 @@ from collections.abc import Callable
 from statistics import NormalDist
 
 Z95 = NormalDist().inv_cdf(0.975)  # 1.959964...
+Z998 = NormalDist().inv_cdf(0.999)  # 3.090232...: Fingertips' outer (99.8%) level
+
+
+def alpha_of(z: float) -> float:
+    """The two-sided tail probability a z value stands for: 1.96 -> 0.05, 3.09 -> 0.002."""
+    return 2 * (1 - NormalDist().cdf(z))
 
 
 def number_or_none(x: object) -> float | None:
@@ -68,18 +74,29 @@ def poisson_exact(count: int, alpha: float = 0.05) -> tuple[float, float]:
     return lower, upper
 
 
-def byars(count: int, z: float = Z95) -> tuple[float, float]:
-    """Byars' approximation to Poisson limits for a count, exact below 10 events."""
-    if count < 10:
-        return poisson_exact(count)
-    lower = count * (1 - 1 / (9 * count) - z / (3 * math.sqrt(count))) ** 3
+def byars_formula(count: float, z: float = Z95) -> tuple[float | None, float]:
+    """Byars' approximation alone (no exact branch). The lower limit is None where the
+    formula's cube root base goes negative (one event at 99.8%, say)."""
+    base = 1 - 1 / (9 * count) - z / (3 * math.sqrt(count)) if count > 0 else -1.0
+    lower = count * base ** 3 if base >= 0 else None
     up = count + 1
     upper = up * (1 - 1 / (9 * up) + z / (3 * math.sqrt(up))) ** 3
     return lower, upper
 
 
-def rate_interval(count: int, denominator: float, multiplier: float) -> tuple[float, float]:
-    lo, hi = byars(count)
+def byars(count: int, z: float = Z95) -> tuple[float, float]:
+    """Limits for a count as Fingertips publishes them: exact Poisson below 10 events at the
+    confidence level `z` stands for, Byars' approximation from 10."""
+    if count < 10:
+        return poisson_exact(count, alpha_of(z))
+    lower, upper = byars_formula(count, z)
+    assert lower is not None  # the base is positive for any count of 10 or more
+    return lower, upper
+
+
+def rate_interval(count: int, denominator: float, multiplier: float,
+                  z: float = Z95) -> tuple[float, float]:
+    lo, hi = byars(count, z)
     return lo / denominator * multiplier, hi / denominator * multiplier
 
 
@@ -104,15 +121,59 @@ def compare(lower: float | None, upper: float | None, comparator: float | None,
     return "higher" if higher else "lower"
 
 
-def direction(current: float | None, previous: float | None, polarity: str) -> str | None:
-    """Direction of travel between two periods: improving/worsening by polarity, else up/down."""
+def compare_two_level(lower95: float | None, upper95: float | None,
+                      lower998: float | None, upper998: float | None,
+                      comparator: float | None, polarity: str) -> str | None:
+    """Fingertips' two-level comparison (95% and 99.8%), as one word and a level:
+    'similar', or e.g. 'better (95%)' or 'worse (99.8%)'. The 99.8% level is named when the
+    comparator also lies outside the 99.8% interval."""
+    inner = compare(lower95, upper95, comparator, polarity)
+    if inner is None or inner == "similar":
+        return inner
+    outer = compare(lower998, upper998, comparator, polarity)
+    return f"{inner} (99.8%)" if outer not in (None, "similar") else f"{inner} (95%)"
+
+
+def intervals_overlap(a: tuple[float | None, float | None],
+                      b: tuple[float | None, float | None]) -> bool | None:
+    """Whether two intervals share a point (bounds included); None if either is missing."""
+    if None in a or None in b:
+        return None
+    return not (a[1] < b[0] or b[1] < a[0])  # type: ignore[operator]
+
+
+def direction(current: float | None, previous: float | None, polarity: str,
+              current_ci: tuple[float | None, float | None] = (None, None),
+              previous_ci: tuple[float | None, float | None] = (None, None)) -> str | None:
+    """Direction of travel between two periods, only where the change is significant.
+
+    The test is Fingertips' overlapping-intervals one: the two periods' 95% intervals do not
+    overlap. Then improving/worsening by polarity (up/down without one); 'no significant
+    change' where they overlap; None (not assessed) where either period has no interval,
+    since a plain difference of published figures (rounded, say, to 0.1) is no evidence."""
     if current is None or previous is None:
         return None
-    if current == previous:
-        return "no change"
+    overlap = intervals_overlap(current_ci, previous_ci)
+    if overlap is None:
+        return None
+    if overlap:
+        return "no significant change"
     up = current > previous
     if polarity == "higher_is_better":
         return "improving" if up else "worsening"
     if polarity == "lower_is_better":
         return "worsening" if up else "improving"
     return "up" if up else "down"
+
+
+def compare_rounded(lower: float | None, upper: float | None, comparator: float | None,
+                    half_step: float | None, polarity: str) -> str | None:
+    """Benchmark against a comparator the publisher gave already rounded, known only to
+    within `half_step` either side (England's young-carers rate: 0.5% of pupils rounded to
+    0.1%, so 4.5 to 5.5 per 1,000). 'similar' when that range meets the local interval;
+    otherwise as `compare`. With no half step it is `compare`."""
+    if half_step is None or comparator is None or lower is None or upper is None:
+        return compare(lower, upper, comparator, polarity)
+    if intervals_overlap((lower, upper), (comparator - half_step, comparator + half_step)):
+        return "similar"
+    return compare(lower, upper, comparator, polarity)

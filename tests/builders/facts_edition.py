@@ -80,7 +80,10 @@ def rows() -> list[dict]:
         _row("census_population", ROTHERHAM, "CD2021", 251161, numerator=251161,
              breakdown="aged_5_and_over"),
         # Young carers: the 2025 count, and 45,627 pupils held only for 2022/23.
-        _row("young_carers_identified", ROTHERHAM, "AY2024", 82, numerator=82),
+        # As the pipeline publishes it: the only source row quotes the strategy itself.
+        _row("young_carers_identified", ROTHERHAM, "AY2024", 82, numerator=82,
+             note="Published in: Rotherham all-age carers strategy 2026-31 (page 6): 82 "
+                  "young carers identified in the 2025 school census."),
         _row("young_carers_identified", ROTHERHAM, "AY2022", 20, numerator=20),
         _row("young_carers_identified_per_1000", ROTHERHAM, "AY2022", 0.438337,
              numerator=20, denominator=45627, lower_ci=0.283786, upper_ci=0.676999,

@@ -45,9 +45,9 @@ def test_published_table_shows_2023_against_england_and_2025_with_its_reconcilia
     assert _row(values, "young_carers_one_to_one", ROTHERHAM, "CY2025").value == 34
     reconciliation = pd.read_csv(edition / "young_carers_reconciliation.csv")
     assert dict(zip(reconciliation.claim_id, reconciliation.result, strict=True)) == {
-        "strategy_2026_31_p6_young_carers": "matches",
+        "strategy_2026_31_p6_young_carers": "circular",
         "strategy_2026_31_p6_pupils": "held for another period",
-        "strategy_2026_31_p6_rate_implied": "not held"}
+        "strategy_2026_31_p6_rate_implied": "no source held"}
 
 
 def test_every_figure_traces_to_its_rows_and_no_case_reference_is_published(edition):

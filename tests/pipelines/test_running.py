@@ -22,6 +22,7 @@ import pytest
 from assets.resources import PROJECT_ROOT
 from pipelines.definitions import defs
 from reporting.editions import PUBLISHED_DB, citations, editions, file_sha256, latest_edition
+from tests.builders.xlsx import read_tables
 
 pytestmark = pytest.mark.slow
 TABLES = ("indicator_values", "indicator_lineage", "indicators")
@@ -334,8 +335,9 @@ def test_readme_worked_requests_run_as_written(tmp_path, baseline, monkeypatch, 
             assert out.stat().st_size > 0
         else:
             assert "Rotherham" in captured.out and "England" in captured.out
-    sheets = pd.read_excel(tmp_path / "unpaid-care.xlsx", sheet_name=None)
-    figures = sheets["Figures"]
+    sheets = read_tables(tmp_path / "unpaid-care.xlsx")  # one table per unit (issue 20)
+    figures = sheets["Figures_percent"].rename(columns={"Indicator ID": "indicator_id",
+                                                        "Area": "area"})
     # "unpaid care" also matches the small-area indicators (issue 9), whose Rotherham row is the
     # district comparator; the census indicators must be there.
     assert set(figures.indicator_id) - {"lsoa_unpaid_care_pct", "lsoa_unpaid_care_50h_pct"} \

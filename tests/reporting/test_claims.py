@@ -68,29 +68,36 @@ def test_reconciliation_statuses_on_the_shipped_claims(edition):
     table = claims.reconcile(edition).set_index("claim_id")
     assert len(table) == len(claims.load())
     residents = table.loc["p6_residents"]
-    assert (residents.status, residents.our_figure) == ("matches", 265806)
+    assert (residents.status, residents.our_figure) == ("matches an independent source", 265806)
     assert residents.source_file == facts_edition.TS007[0]
     assert residents.source_sha256 == facts_edition.TS007[1]
-    assert table.loc["p6_carers", "status"] == "matches"
+    assert table.loc["p6_carers", "status"] == "matches an independent source"
     pct = table.loc["p6_carers_pct"]
-    assert pct.status == "matches"
+    assert pct.status == "matches an independent source"
     # Computed from the data, not written: the 5+ base, and the share of all residents.
     assert "251,162 residents aged 5 and over" in pct.explanation
     assert "9.90%" in pct.explanation  # 26,313 / 265,806
     pupils = table.loc["p6_pupils"]
-    assert pupils.status == "differs"
+    # held for another period, and named by that period's id and label (issue 20)
+    assert (pupils.status, pupils.period_id, pupils.period_label) \
+        == ("held for another period", "AY2022", "2022/23")
     assert "2022/23" in pupils.explanation and pupils.our_figure == 45627
-    assert table.loc["p6_young_carers", "status"] == "matches"
+    # 82 agrees, but the only source for it quotes the strategy: circular, not a match
+    young = table.loc["p6_young_carers"]
+    assert young.status == "circular"
+    assert "cites the All-age carers strategy 2026-31" in young.explanation
     # Not in this edition at all: reported, never a crash.
     one_to_one = table.loc["p6_one_to_one"]
     assert one_to_one.status == "no source held"
     assert "no source held yet" in one_to_one.explanation
     assert table.loc["p6_married", "status"] == "no source held"
-    assert table.loc["f2022_carers_2011", "status"] == "matches"
+    assert table.loc["f2022_carers_2011", "status"] == "matches an independent source"
     assert table.loc["f2022_carers_2021_projection", "status"] == "differs"
     projected = table.loc["f2022_carers_2021_projection_pct"]
     assert projected.status == "differs"
-    assert "a difference of -1.52 percentage points" in projected.explanation
+    # like for like: "of people living in Rotherham" is all residents: 26,313 / 265,806
+    assert projected.our_text == "9.90%"
+    assert "a difference of -2.10 percentage points" in projected.explanation
 
 
 def test_a_figure_that_differs_is_reported_with_the_difference(tmp_path):
@@ -127,7 +134,8 @@ def test_a_query_check_and_its_failures(edition):
     good = query_claim("select value, 'f.csv' as source_file from indicator_values "
                        "where indicator_id = 'census_population' and breakdown = 'all'")
     row = claims.reconcile(edition, [good]).iloc[0]
-    assert (row.status, row.our_figure, row.source_file) == ("matches", 265806, "f.csv")
+    assert (row.status, row.our_figure, row.source_file) \
+        == ("matches an independent source", 265806, "f.csv")
     absent = query_claim("select value from a_table_not_published")
     assert claims.reconcile(edition, [absent]).iloc[0].status == "no source held"
     broken = query_claim("select no_such_column as value from indicator_values")
@@ -136,3 +144,42 @@ def test_a_query_check_and_its_failures(edition):
     bad_explain = query_claim(good.check["query"], explain="select nope as text from indicators")
     with pytest.raises(claims.ClaimsError, match="claim 'by_query': its `explain` query"):
         claims.reconcile(edition, [bad_explain])
+
+
+def test_the_claims_the_issue_named_are_reconciled_like_for_like(edition):
+    table = claims.reconcile(edition).set_index("claim_id")
+    over = table.loc["p4_over_26000"]  # strategy page 4
+    assert (over.status, over.our_figure) == ("matches an independent source", 26313)
+    ten = table.loc["cabinet_just_over_10pct"]  # all residents: just under 10%, not over
+    assert (ten.status, ten.our_text) == ("differs", "9.90%")
+    assert "not more than 10.00%" in ten.explanation
+    increase = table.loc["f2022_increase_2pct"]  # 31,001 / 30,284 - 1 = 2.37%
+    assert (increase.status, increase.our_text) == ("circular", "2.37%")
+    assert "30,284" in increase.explanation
+    for claim_id in ("cabinet_engagement_sessions", "cabinet_engagement_participants"):
+        assert table.loc[claim_id, "status"] == "no source held"
+    assert set(table.status) <= set(claims.STATUSES)
+
+
+def test_a_figure_from_an_illustrative_example_return_is_not_a_match(edition):
+    from sources.files import EXAMPLES_DIR, sha256_of
+
+    sha = sha256_of(EXAMPLES_DIR / "council_events_2022-2025.csv")
+    claim = query_claim("select value, 'council_events_2022-2025.csv' as source_file, "
+                        f"'{sha}' as source_sha256 from indicator_values "
+                        "where indicator_id = 'census_population' and breakdown = 'all'")
+    row = claims.reconcile(edition, [claim]).iloc[0]
+    assert row.status == "reproduced only from illustrative example data"
+    assert "council_events_2022-2025.csv" in row.explanation
+    other = query_claim("select value, 'x.csv' as source_file, 'ab' || 'cd' as source_sha256 "
+                        "from indicator_values "
+                        "where indicator_id = 'census_population' and breakdown = 'all'")
+    assert claims.reconcile(edition, [other]).iloc[0].status == "matches an independent source"
+
+
+def test_a_claim_declared_circular_says_why(edition):
+    claim = query_claim("select value from indicator_values "
+                        "where indicator_id = 'census_population' and breakdown = 'all'",
+                        circular="the only source quotes the document")
+    row = claims.reconcile(edition, [claim]).iloc[0]
+    assert row.status == "circular" and "the only source quotes the document" in row.explanation

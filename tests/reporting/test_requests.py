@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import io
-
 import pandas as pd
 import pytest
 
 from pipelines.cli import main
 from reporting import requests as rq
 from reporting.editions import publish_edition
+from tests.builders.xlsx import cover_text, read_tables
 
 ROTHERHAM, ENGLAND, REGION = "E08000018", "E92000001", "E12000003"
 
@@ -91,9 +90,12 @@ def test_every_format_carries_definition_source_caveats_symbols(published, fmt):
     result = rq.answer(published, rq.Request(["carers_assessed_pct"]))
     content = rq.render(result, fmt)
     if fmt == "xlsx":
-        sheets = pd.read_excel(io.BytesIO(content), sheet_name=None)
-        assert set(sheets) == {"Cover", "Notes", "Figures"}
-        text = " ".join(sheet.to_csv(index=False) for sheet in sheets.values())
+        # the workbook standard (issue 20): cover, contents, notes, a table per unit
+        sheets = read_tables(content)
+        assert list(sheets) == ["Contents", "Notes", "Figures_percent"]
+        assert "Value (%)" in sheets["Figures_percent"].columns
+        text = cover_text(content) + " " + " ".join(
+            sheet.to_csv(index=False) for sheet in sheets.values())
     else:
         text = content.decode()
     for needed in ("Definition of Carers assessed within 28 days", "Council return",

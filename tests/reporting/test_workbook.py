@@ -52,6 +52,7 @@ def edition(tmp_path) -> Path:
                breakdown="web"),
         _value("census_unpaid_care_pct", "CD2021", "2021", "census_day", 26313,
                denominator=251162, value=10.476, lower_ci=10.36, upper_ci=10.60,
+               lower_ci_998=10.29, upper_ci_998=10.67,
                value_type="proportion", unit="%", england_value=8.9,
                england_comparison="higher"),
         _value("census_unpaid_care_pct", "CD2011", "2011", "census_day", 31000,
@@ -93,79 +94,141 @@ def _written(edition: Path, tmp_path: Path, charts=None) -> list[Path]:
     return write(report, tmp_path / "out", charts=charts)
 
 
-def test_workbook_follows_the_standard(edition, tmp_path, chart):
+# The Government Analysis Function's checklist for releasing statistics in spreadsheets
+# (analysisfunction.civilservice.gov.uk, "Releasing statistics in spreadsheets"), as checked
+# below, item by item:
+#  1. a cover sheet with the title, what the workbook holds, the period, the publication
+#     date and the next update (both as real dates), the source, a contact and the symbols;
+#  2. a contents sheet linking every other sheet;
+#  3. a notes sheet: numbered notes, and every "[note N]" a table cites is on it;
+#  4. one table per sheet, marked up as a named Excel table starting in column A, with a
+#     title in A1 and a line on how to read the sheet above it;
+#  5. tab names that say what the sheet holds (no C1-C5 codes);
+#  6. no merged cells, no blank rows, columns or cells inside a table: a symbol in square
+#     brackets where a value is missing;
+#  7. unique, non-blank column headers, each value header naming its unit, and no column
+#     mixing units;
+#  8. numbers stored as numbers, displayed at the indicator's declared precision;
+#  9. print set-up: landscape, fit to one page wide, the header row repeated on every page.
+CHECKLIST_TABLES = {"Percentages", "Counts", "Coverage", "Charts"}
+
+
+def test_workbook_follows_the_analysis_function_checklist(edition, tmp_path, chart):
+    import datetime as dt
+
     from openpyxl import load_workbook
 
     files = _written(edition, tmp_path, [chart])
     book_path = files[0]
     assert book_path.name == "carers-progress-2024-25.xlsx"
     book = load_workbook(book_path)
-    assert book.sheetnames[:4] == ["Cover", "Contents", "Notes", "Board_table"]
-    assert {"C1", "C2", "C3", "C4", "C5", "Coverage", "Charts"} <= set(book.sheetnames)
-    cover = [c.value for c in book["Cover"]["A"] if c.value]
-    assert cover[0].startswith("Carers strategy progress, Rotherham, 2024/25")
-    for label in ("Period", "Source", "Contact", "Publication date", "Symbols"):
-        assert label in cover
-    links = [c.hyperlink.location for c in book["Contents"]["A"] if c.hyperlink]
+    # 1. cover
+    assert book.sheetnames[:3] == ["Cover", "Contents", "Notes"]
+    cover = [c.value for c in book["Cover"]["A"] if c.value is not None]
+    assert cover[0] == "Carers strategy progress, Rotherham, 2024/25"
+    text = [str(v) for v in cover]
+    for label in ("What this workbook holds", "Period", "Sources of the figures",
+                  "Publication date", "Next update", "Symbols", "Contact"):
+        assert any(t == label for t in text), label
+    dates = [v for v in cover if isinstance(v, dt.datetime)]
+    assert len(dates) == 2 and dates[1] - dates[0] == dt.timedelta(days=365)
+    assert any("commissioningenquiries@rotherham.gov.uk" in t for t in text)
+    # 2. contents: a link to every sheet but Cover and Contents
+    links = {c.hyperlink.location for c in book["Contents"]["A"] if c.hyperlink}
     assert {re.sub(r"'(.+)'!A1", r"\1", x) for x in links} == set(book.sheetnames) - {
         "Cover", "Contents"}
+    # 5. tab names say what they hold
+    assert set(book.sheetnames) >= CHECKLIST_TABLES
+    assert not {"C1", "C2", "C3", "C4", "C5", "Board_table"} & set(book.sheetnames)
+    notes = {str(c.value) for c in book["Notes"]["A"] if c.value is not None}
     for ws in book.worksheets:
-        assert not ws.merged_cells.ranges, ws.title
+        assert not ws.merged_cells.ranges, ws.title  # 6.
         if ws.title == "Cover":
             continue
-        assert len(ws.tables) == 1, ws.title  # one table per sheet
+        # 4. one named table per sheet, in column A, under a title in A1
+        assert len(ws.tables) == 1, ws.title
         table = next(iter(ws.tables.values()))
+        assert table.ref.startswith("A") and ws["A1"].value, ws.title
         cells = list(ws[table.ref])
         headers = [c.value for c in cells[0]]
+        # 7. headers
         assert all(isinstance(h, str) and h for h in headers), ws.title
-        assert len(set(headers)) == len(headers)
-        for row in cells[1:]:  # no blank cells, no blank rows
+        assert len(set(headers)) == len(headers), ws.title
+        assert not [h for h in headers if "in the unit shown" in h]
+        for row in cells[1:]:  # 6. no blank cells or rows
             for cell in row:
                 assert cell.value is not None and cell.value != "", (ws.title, cell.coordinate)
                 if isinstance(cell.value, str) and cell.value.startswith("["):
+                    for ref in re.findall(r"\[note \d+\]", cell.value):
+                        assert ref in notes, (ws.title, cell.value)  # 3.
                     assert SYMBOL.match(cell.value) or cell.value.startswith("[note"), \
                         cell.value
-    board = book["Board_table"]
-    headers = [c.value for c in board[3]]
-    assert "Value (in the unit shown)" in headers and "Unit" in headers
-    assert {"Indicator ID", "Area code", "Period ID"} <= set(headers)
+        # 9. print set-up
+        assert ws.page_setup.orientation == "landscape", ws.title
+        # fit to page, one page wide (1 is the default, so the file may omit it), any height
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+        assert ws.page_setup.fitToWidth in (None, 1) and ws.page_setup.fitToHeight == 0
+        assert ws.print_title_rows, ws.title
+    # 7. every value header on a figures sheet names its unit; 8. stored as numbers
+    percentages = book["Percentages"]
+    table = next(iter(percentages.tables.values()))
+    rows = list(percentages[table.ref])
+    headers = [c.value for c in rows[0]]
+    assert "Value (%)" in headers and "Lower 99.8% limit (%)" in headers
+    assert "Unit" not in headers
+    value_column = headers.index("Value (%)")
+    census = next(r for r in rows[1:] if r[headers.index("Indicator ID")].value
+              == "census_unpaid_care_pct")
+    cell = census[value_column]
+    assert cell.value == pytest.approx(10.476) and cell.number_format == "#,##0.00"
+    counts = book["Counts"]
+    count_rows = list(counts[next(iter(counts.tables.values())).ref])
+    count_headers = [c.value for c in count_rows[0]]
+    assert "Value (count)" in count_headers
+    assert not [h for h in count_headers if "limit" in h]  # counts have no interval
+    subscribers = next(r for r in count_rows[1:] if r[count_headers.index("Indicator ID")].value
+                   == "newsletter_subscribers")
+    assert subscribers[count_headers.index("Value (count)")].number_format == "#,##0"
     charts_sheet = book["Charts"]
     assert len(charts_sheet._images) == 1
-    assert charts_sheet["A4"].value == chart["title"] and charts_sheet["B4"].value == chart["alt"]
+    chart_table = list(charts_sheet[next(iter(charts_sheet.tables.values())).ref])
+    assert [c.value for c in chart_table[1]][:2] == [chart["title"], chart["alt"]]
 
 
 def test_every_table_has_a_csv_and_every_number_traces_to_the_lineage(edition, tmp_path):
     files = _written(edition, tmp_path)
     names = {p.name for p in files}
-    for sheet in ("Notes", "Board_table", "C1", "C2", "C3", "C4", "C5", "Coverage"):
+    for sheet in ("Notes", "Percentages", "Counts", "Coverage"):
         assert f"{sheet}.csv" in names
     lineage = pd.read_csv(edition / "latest" / "indicator_lineage.csv")
     keys = set(zip(lineage.indicator_id, lineage.area_code, lineage.period_id, strict=True))
-    c1 = pd.read_csv(tmp_path / "out" / "C1.csv", dtype=str)
-    numeric = c1[pd.to_numeric(c1["Value (in the unit shown)"], errors="coerce").notna()]
-    assert len(numeric) >= 2
-    for row in numeric.itertuples(index=False):
-        assert (row[0], row[2], row[4]) in keys
-    # the census shows its latest period by the year's end, named; the FY indicators 2024/25
-    assert set(c1.loc[c1["Indicator ID"] == "census_unpaid_care_pct", "Period"]) == {"2021"}
-    notes = set(pd.read_csv(tmp_path / "out" / "Notes.csv")["Note number"])
-    refs = {r for cell in c1["Caveats (see the Notes sheet)"] for r in
-            re.findall(r"\[note \d+\]", cell)}
-    assert refs and refs <= notes  # every caveat a row points to is on the Notes sheet
-    subs = c1[c1["Indicator ID"] == "newsletter_subscribers"]
-    assert list(subs["Period"]) == ["2024/25"] and list(subs["Value (in the unit shown)"]) \
-        == ["132.0"]
+    traced = 0
+    for sheet, unit in (("Percentages", "%"), ("Counts", "count")):
+        table = pd.read_csv(tmp_path / "out" / f"{sheet}.csv", dtype=str)
+        numeric = table[pd.to_numeric(table[f"Value ({unit})"], errors="coerce").notna()]
+        for row in numeric.itertuples(index=False):
+            assert (row[-2], R, row[-1]) in keys  # Indicator ID, Period ID
+            traced += 1
+    assert traced == 3  # 132 subscribers, 348 requests, 10.476% carers (2021)
+    percentages = pd.read_csv(tmp_path / "out" / "Percentages.csv", dtype=str)
+    census = percentages[percentages["Indicator ID"] == "census_unpaid_care_pct"]
+    # the census shows its latest period by the year's end, named
+    assert set(census["Period"]) == {"2021"}
+    counts = pd.read_csv(tmp_path / "out" / "Counts.csv", dtype=str)
+    subs = counts[counts["Indicator ID"] == "newsletter_subscribers"]
+    assert list(subs["Period"]) == ["2024/25"] and list(subs["Value (count)"]) == ["132"]
 
 
 def test_small_counts_are_c_in_the_workbook_and_cannot_be_worked_out(edition, tmp_path):
     _written(edition, tmp_path)
-    c1 = pd.read_csv(tmp_path / "out" / "C1.csv", dtype=str)
-    requests = c1[c1["Indicator ID"] == "information_pack_requests"].set_index("Breakdown")
+    counts = pd.read_csv(tmp_path / "out" / "Counts.csv", dtype=str)
+    requests = counts[counts["Indicator ID"] == "information_pack_requests"] \
+        .set_index("Breakdown")
     # 3 by phone is hidden, and so is the 345 by web that would give it away from 348
-    assert requests.loc["phone", "Value (in the unit shown)"] == "[c]"
-    assert requests.loc["web", "Value (in the unit shown)"] == "[c]"
-    assert requests.loc["all", "Value (in the unit shown)"] == "348.0"
-    assert "3" not in set(c1["Value (in the unit shown)"])
+    assert requests.loc["phone", "Value (count)"] == "[c]"
+    assert requests.loc["web", "Value (count)"] == "[c]"
+    assert requests.loc["all", "Value (count)"] == "348"
+    assert "3" not in set(counts["Value (count)"])
 
 
 def test_a_year_with_no_data_says_so(edition):
@@ -181,16 +244,16 @@ def test_carers_publish_command_writes_into_the_reports_folder(edition, capsys):
     out = capsys.readouterr().out
     folder = edition / "reports" / "20260401T000000Z-test0000" / "2024-25"
     assert str(folder / "carers-progress-2024-25.xlsx") in out
-    assert (folder / "Board_table.csv").is_file() and (folder / "report-manifest.json").is_file()
+    assert (folder / "Counts.csv").is_file() and (folder / "report-manifest.json").is_file()
     assert main(["publish", "--year", "2030/31", "--publish", str(edition)]) == 2
     assert "No figures for 2030/31" in capsys.readouterr().err
     assert main(["publish", "--year", "2024/25", "--publish", str(edition / "none")]) == 2
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed")
 def test_libreoffice_opens_and_converts_the_workbook(edition, tmp_path):
     from openpyxl import load_workbook
 
+    assert shutil.which("soffice"), "LibreOffice is needed: apt-get install libreoffice-calc"
     book = _written(edition, tmp_path)[0]
     converted = tmp_path / "converted"
     result = subprocess.run(

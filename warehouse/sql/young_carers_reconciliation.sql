@@ -46,6 +46,12 @@ checked as (
         (select value from labelled as l
          where l.area_code = c.area_code and l.measure = c.measure
            and l.period_id = c.claimed_period_id) as held_value,
+        -- circular: the only row held for the claimed period was itself taken from the
+        -- document the claim is in (its source publication cites the 2026-31 strategy)
+        coalesce((select bool_or(lower(s.source_publication) like '%carers strategy 2026-31%')
+                  from census as s
+                  where s.area_code = c.area_code and s.period_id = c.claimed_period_id),
+                 false) as circular,
         (select string_agg(l.label, ', ' order by l.start_date) from labelled as l
          where l.area_code = c.area_code and l.measure = c.measure
            and l.value = c.claimed_value) as held_equal_in,
@@ -69,12 +75,17 @@ select
     case when small then null else held_value end as held_value,
     held_equal_in, held_equal_period_id,
     case
-        when held_value = claimed_value then 'matches'
+        when held_value = claimed_value and circular then 'circular'
+        when held_value = claimed_value then 'matches an independent source'
         when held_value is not null then 'differs'
         when held_equal_in is not null then 'held for another period'
-        else 'not held'
+        else 'no source held'
     end as result,
     case
+        when held_value = claimed_value and circular then
+            'The data held for ' || claimed_period_label || ' gives the same figure ('
+            || claimed_text || ' ' || measure_label || '), but our only source for it quotes '
+            || 'this document, so the agreement checks nothing.'
         when held_value = claimed_value then
             'The data held for ' || claimed_period_label || ' gives the same figure ('
             || claimed_text || ' ' || measure_label || ').'

@@ -90,6 +90,11 @@ school_census as (
 school_census_noted as (
     select s.* exclude (note),
            nullif(concat_ws(' ', nullif(s.note, ''), n.note), '') as note,
+           -- a rate from the publisher's percentage, rounded to 0.1%: known to within
+           -- 0.05% either side, i.e. 0.5 per 1,000
+           case when s.indicator_id = 'young_carers_identified_per_1000'
+                     and s.denominator is null and s.value is not null
+                then 0.5 end as value_half_step,
            false as is_sum_of_districts, true as comparable
     from school_census as s
     left join notes as n
@@ -183,7 +188,8 @@ service_rows as (
 )
 
 select indicator_id, area_code, area_name, area_level, region_code, period_id, breakdown,
-       numerator, denominator, value, symbol, note, refs, is_sum_of_districts, comparable
+       numerator, denominator, value, symbol, note, refs, is_sum_of_districts, comparable,
+       value_half_step
 from school_census_noted
 union all by name
 select * from service_rows
