@@ -36,7 +36,9 @@ def contract_suite(spec: Return, extra: list[Any] | None = None) -> Suite:
         query=f"select * from staging.{spec.kind}",
         build=build,
         row_id="_source_row",
-        # A return about people: its free-text and reference columns are masked in samples.
-        personal_columns=tuple(c.name for c in spec.columns if c.type == "text")
-        if spec.personal else (),
+        # Masked in samples: the columns the contract marks personal, and every free-text and
+        # reference column of a return about people.
+        personal_columns=tuple(dict.fromkeys(
+            [*spec.personal_columns,
+             *(c.name for c in spec.columns if c.type == "text" and spec.personal)])),
     )
