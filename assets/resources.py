@@ -30,6 +30,10 @@ FIELDS = {
     # The GX file data context (validation results, Data Docs); blank: `gx/` beside the
     # warehouse file, so every warehouse keeps its own validation history.
     "gx": ("CARERS_GX", ""),
+    # After each run GX builds the Data Docs in a background process ("background"); "off"
+    # only records the results (`carers docs` builds them later): the test suite runs dozens
+    # of refreshes and sets it off.
+    "data_docs": ("CARERS_DATA_DOCS", "background"),
 }
 DEFAULTS = {variable: default for variable, default in FIELDS.values()}
 
@@ -50,6 +54,7 @@ class CarersResource(dg.ConfigurableResource):
     expectations_engine: str = ""
     extra_catalogues: str = ""
     gx: str = ""
+    data_docs: str = ""
 
     @property
     def warehouse_path(self) -> Path:
@@ -123,7 +128,8 @@ class CarersResource(dg.ConfigurableResource):
             lock.release(self.warehouse_path)
         # The run's suite results become GX validation results and Data Docs in a process of
         # their own: importing GX takes seconds, and nothing in the run needs to wait for it.
-        validation.start_build(self.gx_dir)
+        if (self.data_docs or "background") != "off":
+            validation.start_build(self.gx_dir)
 
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:

@@ -3,6 +3,7 @@ Dagster instance under a temporary folder), so tests never touch the developer's
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,6 +11,10 @@ import pytest
 
 from sources.files import PUBLIC_DIR, SourceFile, sha256_of
 from tests.builders.env import isolated_env, use_env
+
+# Every refresh would start GX's Data Docs build in a background process (about 25 s of CPU);
+# the suite runs dozens of refreshes, so only the Data Docs tests build them, explicitly.
+os.environ.setdefault("CARERS_DATA_DOCS", "off")
 
 
 @pytest.fixture

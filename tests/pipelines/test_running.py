@@ -37,7 +37,7 @@ def make_env(root: Path, dagster_yaml: Path = PROJECT_ROOT / "dagster.yaml") -> 
     shutil.copy(dagster_yaml, home / "dagster.yaml")
     env = {k: v for k, v in os.environ.items() if not k.startswith("CARERS_")}
     env.update(DAGSTER_HOME=str(home), CARERS_WAREHOUSE=str(root / "wh" / "carers.duckdb"),
-               CARERS_PUBLISH=str(root / "publish"))
+               CARERS_PUBLISH=str(root / "publish"), CARERS_DATA_DOCS="off")
     return env
 
 
