@@ -174,9 +174,12 @@ def earlier_values(root: Path) -> list[pd.DataFrame]:
     holds beside a new edition (disclosure control keeps cells hidden there hidden, and
     audits the new edition set beside them)."""
     frames = []
+    key = {"indicator_id", "area_code", "period_id", "breakdown", "numerator"}
     for folder in editions(root):
         path = folder / "indicator_values.parquet"
-        if path.is_file():
+        # A table without the keys of a value (not one this pipeline published) cannot be
+        # set beside the new edition, by us or by a reader: it is left out, not a crash.
+        if path.is_file() and key <= set(pq.read_schema(path).names):
             frames.append(pq.read_table(path).to_pandas())
     return frames
 
