@@ -333,7 +333,11 @@ def test_refresh_on_a_postgresql_instance(tmp_path, baseline):
 def test_instance_is_sqlite_in_project_by_default(tmp_path, monkeypatch):
     import yaml
     config = yaml.safe_load((PROJECT_ROOT / "dagster.yaml").read_text())
-    assert "sqlite" in config["storage"]
+    # Dagster's SQLite storage, through the project's subclass that keeps its engines open
+    # (pipelines/dagster_storage.py, issue 22): same files, same run history.
+    assert config["storage"]["custom"] == {
+        "module": "pipelines.dagster_storage", "class": "CarersSqliteStorage",
+        "config": {"base_dir": ".dagster/storage"}}
     assert config["run_coordinator"]["config"]["max_concurrent_runs"] == 1
     # The instance the CLI loads from DAGSTER_HOME, as Dagster itself builds it from the file:
     # SQLite storage under the home folder's .dagster/, and one run at a time.
@@ -341,8 +345,11 @@ def test_instance_is_sqlite_in_project_by_default(tmp_path, monkeypatch):
     monkeypatch.chdir(env["DAGSTER_HOME"])  # the storage paths are relative, as for `carers`
     instance = dg.DagsterInstance.from_config(env["DAGSTER_HOME"])
     try:
-        assert type(instance.run_storage).__name__ == "SqliteRunStorage"
-        assert type(instance.event_log_storage).__name__ == "SqliteEventLogStorage"
+        from dagster._core.storage.event_log import SqliteEventLogStorage
+        from dagster._core.storage.runs import SqliteRunStorage
+
+        assert isinstance(instance.run_storage, SqliteRunStorage)
+        assert isinstance(instance.event_log_storage, SqliteEventLogStorage)
         assert type(instance.run_coordinator).__name__ == "QueuedRunCoordinator"
         assert instance.run_coordinator.inst_data.config_dict == {"max_concurrent_runs": 1}
         instance.get_runs()  # opens (creates) the run database
