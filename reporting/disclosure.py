@@ -32,10 +32,13 @@ notes are blanked on hidden rows and rank phrases in notes are rewritten from th
 from __future__ import annotations
 
 import math
+import os
 import re
+import sys
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -415,8 +418,6 @@ def interval_audit(equations: Sequence[dict[Cell, float]], known: dict[Cell, flo
     """The interval [least, greatest] each audited unknown cell can take, given the known
     cells' values, the equations, and every count >= 0: an attacker's best bounds by linear
     programming (HiGHS). Infinite where nothing bounds it."""
-    from scipy.optimize import linprog  # scipy is heavy: only publishing needs it
-
     audited = [c for c in audited if c in unknown]
     if not audited:
         return {}
@@ -432,39 +433,138 @@ def interval_audit(equations: Sequence[dict[Cell, float]], known: dict[Cell, flo
         if cache is not None and signature in cache:
             result.update(cache[signature])
             continue
-        order = sorted(cells)
-        pos = {c: k for k, c in enumerate(order)}
-        a_eq = np.zeros((len(eq_ids), len(order)))
-        b_eq = np.zeros(len(eq_ids))
-        for row, k in enumerate(eq_ids):
-            for c, v in equations[k].items():
-                if c in pos:
-                    a_eq[row, pos[c]] += v
-                else:
-                    b_eq[row] -= v * known.get(c, 0.0)
+        group = _Group(cells, [equations[k] for k in eq_ids], known)
         for c in targets:
-            if not eq_ids:
-                result[c] = (0.0, math.inf)
-                continue
-            if len(eq_ids) == 1:  # one equation: the bounds in closed form, no solver
-                result[c] = _one_equation_bounds(a_eq[0], b_eq[0], pos[c])
-                continue
-            bounds = []
-            for sign in (1.0, -1.0):
-                cost = np.zeros(len(order))
-                cost[pos[c]] = sign
-                res = linprog(cost, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs")
-                if res.status == 3:  # unbounded
-                    bounds.append(-math.inf if sign > 0 else math.inf)
-                elif res.status == 2:  # infeasible: the published values contradict
-                    raise DisclosureError(f"the published values around {c} contradict the "
-                                          "declared relations: check the catalogue's relations")
-                else:
-                    bounds.append(sign * res.fun)
-            result[c] = (max(0.0, bounds[0]), bounds[1])
+            result[c] = group.bounds(c)
         if cache is not None:
             cache[signature] = {c: result[c] for c in targets}
     return result
+
+
+class _Group:
+    """One linked group's equations over its unknown cells (each >= 0), the known cells moved
+    to the right-hand side. One equation has its bounds in closed form; more are one HiGHS
+    model, built once and solved again for each cell and direction from the last basis (only
+    the objective changes, so thousands of solves cost little more than one)."""
+
+    def __init__(self, cells: Iterable[Cell], equations: Sequence[dict[Cell, float]],
+                 known: dict[Cell, float]):
+        self.order = sorted(cells)
+        self.pos = {c: k for k, c in enumerate(self.order)}
+        self.rows: list[dict[int, float]] = []
+        self.rhs = np.zeros(len(equations))
+        for row, eq in enumerate(equations):
+            coef: dict[int, float] = defaultdict(float)
+            for c, v in eq.items():
+                if c in self.pos:
+                    coef[self.pos[c]] += v
+                else:
+                    self.rhs[row] -= v * known.get(c, 0.0)
+            self.rows.append(coef)
+        self._highs: Any = None
+        self._cost_at: int | None = None
+
+    def bounds(self, cell: Cell) -> tuple[float, float]:
+        j = self.pos[cell]
+        if not self.rows:
+            return 0.0, math.inf
+        if len(self.rows) == 1:  # one equation: the bounds in closed form, no solver
+            row = np.zeros(len(self.order))
+            for k, v in self.rows[0].items():
+                row[k] += v
+            return _one_equation_bounds(row, self.rhs[0], j)
+        least = self._solve(j, minimise=True)
+        greatest = self._solve(j, minimise=False)
+        return max(0.0, least), greatest
+
+    def feasible(self) -> bool:
+        """Whether some counts >= 0 satisfy every equation."""
+        if not self.rows:
+            return True
+        return self._solve(None, minimise=True) is not None
+
+    def _model(self) -> Any:
+        if self._highs is None:
+            import highspy  # only publishing needs the solver
+
+            h = _new_highs()
+            n = len(self.order)
+            h.addVars(n, np.zeros(n), np.full(n, highspy.kHighsInf))
+            starts, index, value = [], [], []
+            for coef in self.rows:
+                starts.append(len(index))
+                for k, v in sorted(coef.items()):
+                    if v:
+                        index.append(k)
+                        value.append(v)
+            h.addRows(len(self.rows), self.rhs, self.rhs, len(index),
+                      np.array(starts, dtype=np.int32), np.array(index, dtype=np.int32),
+                      np.array(value, dtype=np.float64))
+            self._highs = h
+        return self._highs
+
+    def _solve(self, j: int | None, minimise: bool) -> float | None:
+        """The least or greatest value of cell j (j None: any solution, objective 0); None
+        when the equations have no solution >= 0 (with j given, that is an error: published
+        values that contradict the relations)."""
+        import highspy
+
+        status_of = highspy.HighsModelStatus
+        h = self._model()
+        if self._cost_at != j:
+            if self._cost_at is not None:
+                h.changeColCost(self._cost_at, 0.0)
+            if j is not None:
+                h.changeColCost(j, 1.0)
+            self._cost_at = j
+        h.changeObjectiveSense(highspy.ObjSense.kMinimize if minimise
+                               else highspy.ObjSense.kMaximize)
+        h.run()
+        status = h.getModelStatus()
+        if status == status_of.kUnboundedOrInfeasible and j is not None:
+            status = status_of.kUnbounded if self.feasible() else status_of.kInfeasible
+        if status == status_of.kOptimal:
+            return h.getObjectiveValue()
+        if status == status_of.kUnbounded and j is not None:
+            return -math.inf if minimise else math.inf
+        if status in (status_of.kInfeasible, status_of.kUnboundedOrInfeasible):
+            if j is None:
+                return None
+            raise DisclosureError(f"the published values around {self.order[j]} contradict "
+                                  "the declared relations: check the catalogue's relations")
+        raise DisclosureError(f"the interval audit's solver stopped with {status} in the "
+                              f"group of {self.order[0]}")
+
+
+_BANNER_DONE = False
+
+
+def _new_highs() -> Any:
+    """A HiGHS instance with its log off. The first one in a process prints HiGHS's banner
+    on standard output before any option can be set: it goes to /dev/null instead."""
+    import highspy
+
+    global _BANNER_DONE
+    if _BANNER_DONE:
+        h = highspy.Highs()
+    else:
+        sys.stdout.flush()
+        saved, devnull = os.dup(1), os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(devnull, 1)
+            h = highspy.Highs()
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+            os.close(devnull)
+        _BANNER_DONE = True
+    h.setOptionValue("output_flag", False)
+    # Small models solved again and again with a new objective: primal simplex from the last
+    # basis (still feasible after the objective changes), no presolve to undo it each time.
+    h.setOptionValue("presolve", "off")
+    h.setOptionValue("solver", "simplex")
+    h.setOptionValue("simplex_strategy", 4)
+    return h
 
 
 def _one_equation_bounds(row: np.ndarray, rhs: float, j: int) -> tuple[float, float]:
@@ -661,24 +761,8 @@ def public_before(truth: dict[Cell, float], extra: Sequence[Sequence], cells: se
 def feasible(equations: Sequence[dict[Cell, float]], known: dict[Cell, float],
              unknown: set[Cell]) -> bool:
     """Whether some counts >= 0 satisfy every equation with the known values."""
-    from scipy.optimize import linprog
-
     eqs = [e for e in equations if any(c in unknown for c in e)]
-    if not eqs:
-        return True
-    order = sorted({c for e in eqs for c in e if c in unknown})
-    pos = {c: k for k, c in enumerate(order)}
-    a_eq = np.zeros((len(eqs), len(order)))
-    b_eq = np.zeros(len(eqs))
-    for row, e in enumerate(eqs):
-        for c, v in e.items():
-            if c in pos:
-                a_eq[row, pos[c]] += v
-            else:
-                b_eq[row] -= v * known.get(c, 0.0)
-    res = linprog(np.zeros(len(order)), A_eq=a_eq, b_eq=b_eq, bounds=(0, None),
-                  method="highs")
-    return res.status != 2
+    return _Group({c for e in eqs for c in e if c in unknown}, eqs, known).feasible()
 
 
 def consistent_links(equations: list[dict[Cell, float]], known: dict[Cell, float],
@@ -686,13 +770,42 @@ def consistent_links(equations: list[dict[Cell, float]], known: dict[Cell, float
                      ) -> list[dict[Cell, float]]:
     """The links (a cell hidden in two editions taken as unchanged) an attacker can hold
     together with everything published: all of them if they fit, else as many as fit, added
-    one by one (a revised cell cannot be assumed unchanged)."""
+    one by one (a revised cell cannot be assumed unchanged). A link can only make its own
+    linked group unsolvable, so only that group is solved again."""
     if not links or feasible([*equations, *links], known, unknown):
         return links
+    if not feasible(equations, known, unknown):
+        return []
+    parent: dict[Cell, Cell] = {}
+    group_eqs: dict[Cell, list[dict[Cell, float]]] = {}
+
+    def find(c: Cell) -> Cell:
+        parent.setdefault(c, c)
+        while parent[c] != c:
+            parent[c] = parent[parent[c]]
+            c = parent[c]
+        return c
+
+    def join(roots: set[Cell], eqs: list[dict[Cell, float]]) -> None:
+        root = roots.pop()
+        for r in roots:
+            parent[r] = root
+            group_eqs.pop(r, None)
+        group_eqs[root] = eqs
+
+    for eq in equations:
+        roots = {find(c) for c in eq if c in unknown}
+        if roots:
+            join(roots, [e for r in roots for e in group_eqs.get(r, [])] + [eq])
     kept: list[dict[Cell, float]] = []
     for link in links:
-        if feasible([*equations, *kept, link], known, unknown):
+        roots = {find(c) for c in link if c in unknown}
+        together = [e for r in roots for e in group_eqs.get(r, [])] + [link]
+        cells = {c for e in together for c in e if c in unknown}
+        if not cells or _Group(cells, together, known).feasible():
             kept.append(link)
+            if roots:
+                join(roots, together)
     return kept
 
 
