@@ -128,6 +128,7 @@ def summarise_with_fault(result: Any) -> tuple[list[str], bool, Fault | None]:
                 else:
                     lines.append(f"Published edition {mat.metadata['edition'].value}: "
                                  f"{mat.metadata['path'].value}")
+                    lines.extend(_disclosed_before(mat.metadata.get("disclosure_audit")))
     if "audit_landing_files" in built:
         lines.extend(_load_report())
     else:
@@ -142,6 +143,20 @@ def summarise_with_fault(result: Any) -> tuple[list[str], bool, Fault | None]:
         lines.append("Refresh FAILED: nothing new was published; the last good edition is "
                      "unchanged. Fix the problems above and run `carers refresh` again.")
     return lines, ok, fault
+
+
+def _disclosed_before(report: Any) -> list[str]:
+    """Earlier editions that disclose a hidden count on their own (published under older
+    rules): this edition cannot repair them, so the operator is told to withdraw them."""
+    found = (getattr(report, "value", None) or {}).get("disclosed_by_earlier_editions") or []
+    if not found:
+        return []
+    editions = sorted({f["edition"] for f in found})
+    return [f"  WARNING: {len(found)} hidden count(s) can be worked out from earlier "
+            f"edition(s) {', '.join(editions)} on their own (published under older rules; "
+            "this edition cannot repair that). Withdraw those editions from public copies; "
+            "the cells are listed in this edition's manifest.json under "
+            "disclosure.disclosed_by_earlier_editions."]
 
 
 QUARANTINE_SHOWN = 10  # quarantined rows listed in the refresh summary

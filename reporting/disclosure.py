@@ -604,6 +604,8 @@ class Protection:
     intervals: dict[Cell, tuple[float, float]]
     dropped: list[str]
     carried: set[Cell] = field(default_factory=set)
+    # Cells an earlier edition discloses on its own: cell -> that edition (withdraw it).
+    disclosed_before: dict[Cell, str] = field(default_factory=dict)
 
     def report(self) -> dict:
         cells = sorted(self.intervals)
@@ -616,7 +618,21 @@ class Protection:
             "narrowest_interval": narrowest(self.intervals),
             "passed": not unprotected(self.intervals),
             "relations_not_holding": self.dropped,
+            "disclosed_by_earlier_editions": disclosed_report(self.disclosed_before),
         }
+
+
+def disclosed_report(found: dict[Cell, str]) -> list[dict[str, str]]:
+    """For the manifest: each cell an earlier edition already discloses, and which edition."""
+    return [{"indicator_id": c[0], "area_code": c[1], "period_id": c[2], "breakdown": c[3],
+             "count": {"n": "numerator", "d": "denominator"}.get(c[4], "complement"),
+             "edition": edition} for c, edition in sorted(found.items())]
+
+
+def edition_names(frames: Sequence[pd.DataFrame]) -> list[str]:
+    """Each earlier edition's name (`attrs['edition']`, set by reporting.editions and
+    `_distinct`; editions that published the same table are named together)."""
+    return [str(f.attrs["edition"]) for f in frames]
 
 
 def _close(model: Model, hidden: set[Cell]) -> set[Cell]:
@@ -661,19 +677,27 @@ def _audited(model: Model, hidden: set[Cell]) -> set[Cell]:
     return set(hidden) | sensitive
 
 
-def choose_hidden(model: Model, primary: set[Cell], extra: Iterable[Sequence] = ()
+def choose_hidden(model: Model, primary: set[Cell], extra: Iterable[Sequence] = (),
+                  before: dict[Cell, int] | None = None
                   ) -> tuple[set[Cell], dict[Cell, tuple[float, float]]]:
     """Primary cells plus the fewest-by-value secondary cells that leave every hidden cell
     (and every derived count of 1-4) protected; `extra` are further systems to audit with
-    (earlier editions). Returns the hidden cells and their audited intervals."""
+    (earlier editions). Returns the hidden cells and their audited intervals. A cell that an
+    earlier edition on its own already discloses cannot be repaired by this one: it is put in
+    `before` (cell -> that edition's position in `extra`) instead of failing the edition."""
     hidden = _close(model, primary)
     cache: dict = {}
     extra = list(extra)
+    before = {} if before is None else before
     public = public_before(model.value, extra, {model.canon(c) for c in model.value})
+    # A count of 1-4 an earlier edition showed with today's value is out already.
+    before.update(shown_before(model.value, extra, {c for c in primary & public
+                                                    if is_small(model.value.get(c))}))
     for _ in range(10_000):
         equations, known, unknown = _system(model, hidden, extra)
         intervals = interval_audit(equations, known, unknown,
-                                   _audited(model, hidden) - (public - primary), cache)
+                                   _audited(model, hidden) - public - set(before),
+                                   cache)
         bad = unprotected(intervals)
         if not bad:
             return hidden, intervals
@@ -695,6 +719,10 @@ def choose_hidden(model: Model, primary: set[Cell], extra: Iterable[Sequence] = 
                 hidden.add(pick)
                 added = True
         if not added:
+            found = disclosed_before(bad, extra, model.value)
+            if found:
+                before.update(found)
+                continue
             raise DisclosureError(
                 f"cannot protect {bad[0]}: its interval {intervals[bad[0]]} is narrower than "
                 f"{PROTECTION} and nothing linked to it is left to hide")
@@ -748,14 +776,37 @@ def public_before(truth: dict[Cell, float], extra: Sequence[Sequence], cells: se
                   ) -> set[Cell]:
     """Cells an earlier edition showed with today's true value: already public, so hiding
     them now hides nothing (they are neither audited as secrets nor chosen to protect)."""
-    public = set()
-    for _, known, _ in extra:
+    return set(shown_before(truth, extra, cells))
+
+
+def shown_before(truth: dict[Cell, float], extra: Sequence[Sequence], cells: Iterable[Cell]
+                 ) -> dict[Cell, int]:
+    """public_before, with the position in `extra` of the first edition that showed each."""
+    found: dict[Cell, int] = {}
+    for tag, (_, known, _) in enumerate(extra):
         for c in cells:
             before = known.get(c)
-            if before is not None and not math.isnan(before) and math.isclose(
-                    before, truth.get(c, math.nan)):
-                public.add(c)
-    return public
+            if c not in found and before is not None and not math.isnan(before) \
+                    and math.isclose(before, truth.get(c, math.nan)):
+                found[c] = tag
+    return found
+
+
+def disclosed_before(cells: Iterable[Cell], extra: Sequence[Sequence],
+                     truth: dict[Cell, float]) -> dict[Cell, int]:
+    """Cells that an earlier edition on its own narrows to less than PROTECTION around
+    today's true value (an edition protected by older rules, or by none): cell -> position
+    of that edition in `extra`. Nothing published now can repair them; they are reported so
+    the edition can be withdrawn from public copies, and not counted against this one."""
+    found: dict[Cell, int] = {}
+    for tag, (eqs, known, unknown) in enumerate(extra):
+        targets = [c for c in cells if c in unknown and c not in found]
+        intervals = interval_audit(eqs, known, unknown, targets) if targets else {}
+        for c, (lo, hi) in intervals.items():
+            if not protected(lo, hi) and lo - TOLERANCE <= truth.get(c, math.nan) \
+                    <= hi + TOLERANCE:
+                found[c] = tag
+    return found
 
 
 def feasible(equations: Sequence[dict[Cell, float]], known: dict[Cell, float],
@@ -828,16 +879,31 @@ def published_system(frame: pd.DataFrame, relations: Sequence[Relation], people:
     # Relations the values of this table do not follow are of no use to anyone.
     holding = [e for e in model.equations if any(c in unknown for c in e)
                or abs(sum(v * known.get(c, 0.0) for c, v in e.items())) < 1e-6]
+    # One count under two indicators is one cell, named after one of them; which one depends
+    # on the rows the table has. Another edition may name it after the other, so each name
+    # is kept: shown, with its value; hidden, tied to the cell it names.
+    for c in model.value:
+        root = model.canon(c)
+        if root == c or c in model.derived:
+            continue
+        if root in unknown:
+            unknown.add(c)
+            holding.append({c: 1.0, root: -1.0})
+        elif root in known:
+            known[c] = known[root]
     return consistent_links([], known, unknown, holding), known, unknown
 
 
 def audit_published(published: pd.DataFrame, truth: pd.DataFrame, people: set[str],
                     relations: Sequence[Relation], value_types: dict[str, str],
-                    earlier: Sequence[pd.DataFrame] = ()) -> dict[Cell, tuple[float, float]]:
+                    earlier: Sequence[pd.DataFrame] = (),
+                    excused: dict[Cell, str] | None = None) -> dict[Cell, tuple[float, float]]:
     """The interval audit of a table as published, independent of how it was protected: the
     system is rebuilt from the published rows alone (with earlier editions beside it), and
     every [c] cell, and every derived count of people of 1-4 in the true table, is bounded by
-    linear programming. Raises DisclosureError when an interval is narrower than PROTECTION."""
+    linear programming. Raises DisclosureError when an interval is narrower than PROTECTION,
+    unless an earlier edition on its own already discloses that cell (nothing published now
+    can repair it): those go into `excused`, cell -> edition."""
     true_model = build_model(truth, relations, people, value_types)
     skip = [*true_model.dropped, *true_model.unused]
     equations, known, unknown = published_system(published, relations, people, value_types,
@@ -845,8 +911,8 @@ def audit_published(published: pd.DataFrame, truth: pd.DataFrame, people: set[st
     hidden = {c for c in unknown if c[4] in ("n", "d")}
     sensitive = {c for c in true_model.derived if is_small(true_model.value.get(c))
                  and c in unknown}
-    extra = [published_system(e, relations, people, value_types, skip)
-             for e in _distinct(earlier)]
+    frames = _distinct(earlier)
+    extra = [published_system(e, relations, people, value_types, skip) for e in frames]
     equations, known, unknown = list(equations), dict(known), set(unknown)
     for tag, (eqs, kn, unk) in enumerate(extra):
         def rename(c: Cell, tag: int = tag) -> Cell:
@@ -858,10 +924,15 @@ def audit_published(published: pd.DataFrame, truth: pd.DataFrame, people: set[st
         equations.extend(edition_links(equations, known, unknown, hidden, true_model.value,
                                        kn, unk, names))
     public = public_before(true_model.value, extra, hidden)
-    primary = {c for c in hidden if is_small(true_model.value.get(c))}
-    intervals = interval_audit(equations, known, unknown,
-                               (hidden - (public - primary)) | sensitive)
-    bad = unprotected(intervals)
+    intervals = interval_audit(equations, known, unknown, (hidden - public) | sensitive)
+    # Out already: counts of 1-4 an earlier edition showed, and cells one solves on its own.
+    found = {**shown_before(true_model.value, extra,
+                            {c for c in public if is_small(true_model.value.get(c))}),
+             **disclosed_before(unprotected(intervals), extra, true_model.value)}
+    if excused is not None:
+        names = edition_names(frames)
+        excused.update({c: names[tag] for c, tag in found.items()})
+    bad = [c for c in unprotected(intervals) if c not in found]
     if bad:
         raise DisclosureError(
             f"{len(bad)} hidden cell(s) could be narrowed to less than {PROTECTION}: "
@@ -887,12 +958,13 @@ def protect(values: pd.DataFrame, people: set[str], relations: Sequence[Relation
     primary = _primary(model)
     carried = _carried(model, out, earlier)
     skip = [*model.dropped, *model.unused]
-    extra = [published_system(e, relations, people, value_types, skip)
-             for e in _distinct(earlier)]
+    frames = _distinct(earlier)
+    extra = [published_system(e, relations, people, value_types, skip) for e in frames]
     if not primary and not carried and not _audited(model, set()):
         _ranks_among_shown(out, set())
         return out, Protection(set(), set(), {}, model.dropped)
-    hidden, intervals = choose_hidden(model, primary | carried, extra)
+    before: dict[Cell, int] = {}
+    hidden, intervals = choose_hidden(model, primary | carried, extra, before)
     rows, den_rows = _hidden_rows(model, hidden)
     for idx, counts in model.money:
         if any(model.canon(c) in hidden for c in counts) or any(
@@ -901,7 +973,9 @@ def protect(values: pd.DataFrame, people: set[str], relations: Sequence[Relation
             rows.add(idx)
             den_rows.add(idx)
     apply_hidden(out, rows, den_rows)
-    return out, Protection(hidden, primary, intervals, model.dropped, carried - primary)
+    names = edition_names(frames)
+    return out, Protection(hidden, primary, intervals, model.dropped, carried - primary,
+                           {c: names[tag] for c, tag in before.items()})
 
 
 def suppress(values: pd.DataFrame, people: set[str], relations: Sequence[Relation] = (),
@@ -921,13 +995,19 @@ def _value_types(values: pd.DataFrame) -> dict[str, str]:
 def _distinct(frames: Sequence[pd.DataFrame]) -> list[pd.DataFrame]:
     """Earlier editions with different published values (repeated refreshes of the same data
     publish the same table: one system is enough)."""
-    seen, out = set(), []
-    for f in frames:
+    seen: dict[int, int] = {}
+    out: list[pd.DataFrame] = []
+    for k, f in enumerate(frames):
         cols = [c for c in (*KEY, "numerator", "denominator", "symbol") if c in f.columns]
         sig = pd.util.hash_pandas_object(f[cols].astype(str), index=False).sum()
-        if sig not in seen:
-            seen.add(sig)
-            out.append(f)
+        name = str(f.attrs.get("edition") or f"earlier edition {k + 1}")
+        if sig in seen:  # named after every edition that published it
+            first = out[seen[sig]]
+            first.attrs["edition"] = f"{first.attrs['edition']}, {name}"
+            continue
+        seen[sig] = len(out)
+        out.append(f.copy(deep=False))
+        out[-1].attrs["edition"] = name
     return out
 
 
