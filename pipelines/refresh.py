@@ -12,7 +12,7 @@ from typing import Any
 import duckdb
 
 from expectations import validation
-from pipelines import faults
+from pipelines import faults, uptodate
 from pipelines.faults import EXIT_BUSY, EXIT_FAILED, Fault
 from pipelines.progress import Progress, choose_mode, step_groups
 from pipelines.settings import PROJECT_ROOT, resource_run_config, setting
@@ -232,10 +232,22 @@ def cmd_refresh(args: argparse.Namespace) -> int:
             if fault is not None:
                 print(fault.message, file=sys.stderr)
                 return fault.code
+            read_key = uptodate.key(setting("CARERS_LANDING"))
+            done = None if tags else uptodate.up_to_date(warehouse, publish, read_key)
+            if done is not None:
+                print(f"Up to date: nothing changed since refresh {done['run_id']} "
+                      f"({done['finished']}), which published edition {done['latest']}: the "
+                      "same landing and public files, catalogue, code and settings, on the same "
+                      f"day, and the warehouse untouched since. Nothing was rebuilt; `latest` "
+                      f"stays on {done['latest']}. `carers refresh --force` rebuilds anyway.")
+                return 0
+            uptodate.forget(warehouse)
             result = run_refresh(tags=tags, log_level="DEBUG" if args.verbose else "WARNING",
                                  progress=getattr(args, "progress", "auto"))
             # Still under the lock: the load report reads the warehouse this run wrote.
             lines, ok, fault = summarise_with_fault(result)
+            if ok and fault is None:
+                uptodate.record(warehouse, publish, read_key, result.run_id)
     except BusyError as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_BUSY
