@@ -19,7 +19,12 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 CODE_FOLDERS = ("assets", "expectations", "pipelines", "reporting", "sources", "warehouse")
 CODE_FILES = ("pyproject.toml", "uv.lock", "targets.yaml")
 CODE_SUFFIXES = {".py", ".sql", ".yaml", ".yml", ".html", ".css", ".js", ".j2"}
-NOT_CODE = (PROJECT_ROOT / "sources" / "data", PROJECT_ROOT / "warehouse" / "publish")
+# Data and what runs write under the project's folders (editions, validation results and
+# Data Docs, caches, run folders): never code. Data Docs are HTML and rewritten after every run,
+# so counting them as code made every refresh read as new code.
+NOT_CODE = (PROJECT_ROOT / "sources" / "data", PROJECT_ROOT / "warehouse" / "publish",
+            PROJECT_ROOT / "warehouse" / "gx", PROJECT_ROOT / "warehouse" / "cache",
+            PROJECT_ROOT / "warehouse" / "run")
 CATALOGUE = ("warehouse/catalogue.yaml", "warehouse/catalogue.d/*.yaml")
 
 
