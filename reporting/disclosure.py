@@ -525,8 +525,9 @@ class _Group:
             status = status_of.kUnbounded if self.feasible() else status_of.kInfeasible
         if status == status_of.kOptimal:
             return h.getObjectiveValue()
-        if status == status_of.kUnbounded and j is not None:
-            return -math.inf if minimise else math.inf
+        # A count's least value is bounded by 0: only its greatest can be unbounded.
+        if status == status_of.kUnbounded and j is not None and not minimise:
+            return math.inf
         if status in (status_of.kInfeasible, status_of.kUnboundedOrInfeasible):
             if j is None:
                 return None
@@ -706,10 +707,10 @@ def choose_hidden(model: Model, primary: set[Cell], extra: Iterable[Sequence] = 
         group_of = {c: k for k, (cells, _) in enumerate(components(equations, unknown))
                     for c in cells}
         done: set[int] = set()
-        for cell in bad:
-            if group_of.get(cell) in done:
+        for cell in bad:  # each is an unknown, so in a group
+            if group_of[cell] in done:
                 continue
-            done.add(group_of.get(cell, -1))
+            done.add(group_of[cell])
             candidates = [c for c in _shown_neighbours(model, cell, hidden)
                           if c not in public] or _shown_neighbours(model, cell, hidden)
             if not candidates:
@@ -870,15 +871,12 @@ def published_system(frame: pd.DataFrame, relations: Sequence[Relation], people:
     unknown = set(model.derived) | set(model.latent)
     known = {}
     for c, v in model.value.items():
-        if c in model.derived:
-            continue
-        if math.isnan(v):
+        if c not in model.derived and math.isnan(v):
             unknown.add(model.canon(c))
-        else:
+        elif c not in model.derived:
             known[model.canon(c)] = v
-    # Relations the values of this table do not follow are of no use to anyone.
-    holding = [e for e in model.equations if any(c in unknown for c in e)
-               or abs(sum(v * known.get(c, 0.0) for c, v in e.items())) < 1e-6]
+    # An equation over shown counts only tells an attacker nothing new.
+    holding = [e for e in model.equations if any(c in unknown for c in e)]
     # One count under two indicators is one cell, named after one of them; which one depends
     # on the rows the table has. Another edition may name it after the other, so each name
     # is kept: shown, with its value; hidden, tied to the cell it names.
