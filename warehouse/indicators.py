@@ -119,9 +119,10 @@ def prepare_refs(con: duckdb.DuckDBPyConnection) -> None:
 # Consecutive rows share (row - rank): gaps and islands.
 REFS_AS_STRUCTS = """
 refs as (select distinct _i, ref.f as f, ref.s as s, ref.r as r
-         from (select _i, unnest(refs) as ref from _indicator_rows)),"""
+         from (select rowid as _i, unnest(refs) as ref from _indicator_rows)),"""
 REFS_AS_NUMBERS = f"""
-numbers as (select distinct _i, ref from (select _i, unnest(refs) as ref from _indicator_rows)),
+numbers as (select distinct _i, ref
+            from (select rowid as _i, unnest(refs) as ref from _indicator_rows)),
 refs as (select _i, rf_file as f, rf_sha as s, (ref % {ROW_BITS})::bigint as r
          from numbers join {REF_FILES} on rf_n = ref // {ROW_BITS}),"""
 SOURCES_FROM_REFS = """
@@ -135,9 +136,9 @@ files as (select _i, f, s,
           from ranges group by _i, f, s),
 per_row as (select _i, list({'file': f, 'sha256': s, 'rows': rows} order by f, s) as sources
             from files group by _i)
-select t.* exclude (_i, refs), coalesce(p.sources, []) as sources
-from _indicator_rows as t left join per_row as p on p._i = t._i
-order by t._i
+select t.* exclude (refs), coalesce(p.sources, []) as sources
+from _indicator_rows as t left join per_row as p on p._i = t.rowid
+order by t.rowid
 """
 
 
@@ -150,8 +151,9 @@ def indicator_records(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict]:
     if "refs" not in head.columns:
         return con.sql(sql).to_arrow_table().to_pylist()
     numbers = "STRUCT" not in str(head.types[head.columns.index("refs")]).upper()
-    con.execute("create or replace temp table _indicator_rows as "
-                f"select row_number() over () as _i, * from ({sql})")
+    # Rows are told apart by the table's rowid (insertion order): a row_number() window
+    # would gather every row's reference list into one buffer (1 GiB at 10m rows).
+    con.execute(f"create or replace temp table _indicator_rows as select * from ({sql})")
     try:
         if numbers:
             (lost,) = con.execute("select count(*) from (select unnest(refs) as ref from "
