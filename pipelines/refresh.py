@@ -240,6 +240,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
                       "same landing and public files, catalogue, code and settings, on the same "
                       f"day, and the warehouse untouched since. Nothing was rebuilt; `latest` "
                       f"stays on {done['latest']}. `carers refresh --force` rebuilds anyway.")
+                print("\n".join(_load_report()))  # that refresh's, which read these files
                 return 0
             uptodate.forget(warehouse)
             result = run_refresh(tags=tags, log_level="DEBUG" if args.verbose else "WARNING",

@@ -20,6 +20,7 @@ import pandas as pd
 import pytest
 
 from assets.resources import PROJECT_ROOT
+from pipelines import uptodate
 from pipelines.definitions import defs
 from reporting.editions import PUBLISHED_DB, citations, editions, file_sha256, latest_edition
 from tests.builders.xlsx import read_tables
@@ -174,13 +175,17 @@ def test_sigkill_mid_refresh_keeps_last_edition_and_next_refresh_succeeds(tmp_pa
     assert code == 0, output
     before = latest_edition(tmp_path / "publish")
     hashes = {p.name: file_sha256(p) for p in before.iterdir()}
-    victim = refresh(env)
+    stamp = uptodate.stamp_path(Path(env["CARERS_WAREHOUSE"]))
+    assert stamp.exists()  # nothing changed: a plain refresh would not rebuild
+    victim = refresh(env, "--force")
     done = _wait_until_midway(victim, Path(env["DAGSTER_HOME"]), run_count=1)
     victim.send_signal(signal.SIGKILL)
     victim.wait(timeout=STOP_GUARD_S)
     assert victim.returncode == -signal.SIGKILL and done > 0
     assert latest_edition(tmp_path / "publish") == before
     assert {p.name: file_sha256(p) for p in before.iterdir()} == hashes
+    # the killed run took back the claim that the warehouse was up to date
+    assert not stamp.exists()
     code, output = finish(refresh(env, "--force"))
     assert code == 0, output
     newest = latest_edition(tmp_path / "publish")
