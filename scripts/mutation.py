@@ -76,6 +76,7 @@ TARGETS: dict[str, Target] = {
     "returns-rules": Target("warehouse/returns.py",
                             ("tests/warehouse/test_returns_rules.py",
                              "tests/warehouse/test_returns_senders_and_rejections.py",
+                             "tests/warehouse/test_parsers_registered_twice.py",
                              "tests/warehouse/test_reach_grants_assessments_staging.py",
                              "tests/sources/test_returns_read.py"), 80.0),
     "indicators": Target("warehouse/indicators.py",

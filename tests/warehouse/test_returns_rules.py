@@ -12,10 +12,12 @@ from pathlib import Path
 
 import duckdb
 import pytest
+import xlsxwriter
 
 from sources.errors import Problem, SourceError
 from sources.files import SourceFile, sha256_of
-from sources.returns.contract import RETURNS
+from sources.returns import read as read_module
+from sources.returns.contract import RETURNS, Column, Return
 from sources.returns.read import read_return
 from warehouse import db
 from warehouse.returns import (
@@ -38,6 +40,7 @@ EVENTS_HEADER = ("event_id,event_date,event_type,title,organiser,locality,meetin
                  "coproduced,carers_attending,young_carers_attending,carer_reps_attending\n")
 DATE_RULE = ("must be a date written 2025-06-09 or 09/06/2025 (day/month/year, four-digit "
              "year)")
+MEMBERSHIP_HEADER = "group,as_at,members\n"
 REQUIRED = "is required and is blank or 'not recorded'"
 
 
@@ -437,3 +440,66 @@ def test_yes_and_no_as_people_write_them(tmp_path, cell, loaded):
     text = EVENTS_HEADER + f"E1,2025-06-09,other,T,CC,Central,Park,{cell},1,,\n"
     _stage(con, "events", [(tmp_path / "cc_events.csv", text, datetime(2025, 11, 1))])
     assert db.scalar(con, "select coproduced from staging.events") is loaded
+
+
+def test_a_large_csv_scanned_by_duckdb_gives_the_rows_and_numbers_the_partner_sees(
+        tmp_path, monkeypatch):
+    monkeypatch.setattr(read_module, "LARGE_CSV_BYTES", 0)
+    path = tmp_path / "cc_membership.csv"
+    # Twelve columns, so DuckDB's own names run column00 ... column11.
+    extra = ",".join(f"x{i}" for i in range(8))
+    path.write_text(f"Membership\nSource Org,Members,As At,group,{extra}\n"
+                    f"ccw, 12 ,2025-06-01,network{',' * 8}\n"
+                    f",x,2025-06-01,other{',' * 8}\n"
+                    f" , ,,{',' * 8}\n"
+                    f"Total,13,,{',' * 8}\n"
+                    f",1,2025-06-02,carer_reference_group{',' * 8}\n")
+    read = read_return(_source(path, "membership"), "membership")
+    assert read.scan is not None
+    con = _con()
+    assert load_raw(con, read, datetime(2025, 11, 1)) == (3, 1)
+    assert con.execute("select source_org, \"group\", as_at, members, _source_row, "
+                       "_read_problems from raw.membership order by _source_row").fetchall() == [
+        ("ccw", "network", "2025-06-01", "12", 3, None),
+        ("cc", "other", "2025-06-01", "x", 4, None),
+        ("cc", "carer_reference_group", "2025-06-02", "1", 7, None)]
+    problems, counts = check_return(read_return(_source(path, "membership"), "membership"),
+                                    TODAY)
+    assert _quarantined(problems) == [(4, "members", "x", "is not a whole number")]
+    assert (counts.rows_in, counts.rows_loaded, counts.rows_quarantined) == (3, 2, 1)
+
+
+def test_a_large_csv_duckdb_cannot_read_is_refused_and_nothing_is_kept(tmp_path, monkeypatch):
+    monkeypatch.setattr(read_module, "LARGE_CSV_BYTES", 0)
+    path = tmp_path / "cc_membership.csv"
+    path.write_text(MEMBERSHIP_HEADER + 'network,2025-06-01,12\nother,"2025-06-01,1\n')
+    read = read_return(_source(path, "membership"), "membership")
+    con = _con()
+    with pytest.raises(SourceError) as caught:
+        load_raw(con, read, datetime(2025, 11, 1))
+    [problem] = caught.value.problems
+    assert (problem.file, problem.row, problem.column) == (str(path), None, None)
+    assert problem.rule.startswith("the file could not be read as CSV (")
+    assert problem.fix == ("Open it in Excel and save it again as 'CSV UTF-8 (comma "
+                           "delimited)', then refresh.")
+    assert db.scalar(con, "select count(*) from raw.membership") == 0
+    assert path.exists()
+
+
+def test_a_workbooks_further_sheets_are_named_in_the_problems(tmp_path):
+    path = tmp_path / "cc_membership.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    for name, members in (("A", "1"), ("B", "x")):
+        sheet = book.add_worksheet(name)
+        sheet.write_row(0, 0, ["group", "as_at", "members"])
+        sheet.write_row(1, 0, ["network", "2025-06-01", members])
+    book.close()
+    problems, _ = check_return(read_return(_source(path, "membership"), "membership"), TODAY)
+    assert [(p.file, p.row, p.column) for p in problems] == [
+        (str(path) + " [B]", 2, "members")]
+
+
+def test_a_column_type_the_rules_do_not_know_is_refused():
+    spec = Return("x", "X", (Column("a", "colour", True),), "a")
+    with pytest.raises(ValueError, match="unknown column type 'colour'"):
+        validation_sql(spec, "raw.x", TODAY)
