@@ -7,6 +7,8 @@ personal. A contract that drifts from the document fails here before a partner's
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from sources.returns.contract import NOT_RECORDED, RETURNS, TYPES, Column, Return, get
@@ -225,3 +227,19 @@ def test_a_return_made_by_hand_defaults_to_no_key_rules_or_personal_rows():
     assert (spec.key, spec.rules, spec.personal, spec.key_across_senders, spec.about,
             spec.extra) == ((), (), False, False, "", {})
     assert spec.required == [] and spec.personal_columns == []
+
+
+def test_names_and_types_read_from_a_file_are_compared_by_value():
+    # A header cell or a type read at run time is a new string, not the contract's own object.
+    name = "".join(["carers_", "attending"])
+    assert RETURNS["events"].column(name).maximum == 2000
+    enum = "".join(["en", "um"])
+    assert Column("band", enum, False, allowed=("a", "b")).describe_type == "one of: a, b"
+
+
+def test_the_contract_cannot_be_changed_while_running():
+    events = RETURNS["events"]
+    for thing, attribute, value in ((events, "kind", "x"), (events.columns[0], "required", False),
+                                    (events.rules[0], "broken_when", "false")):
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            setattr(thing, attribute, value)
