@@ -6,6 +6,7 @@ warehouse/returns.py runs (scripts/mutation.py returns-rules)."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -503,3 +504,44 @@ def test_a_column_type_the_rules_do_not_know_is_refused():
     spec = Return("x", "X", (Column("a", "colour", True),), "a")
     with pytest.raises(ValueError, match="unknown column type 'colour'"):
         validation_sql(spec, "raw.x", TODAY)
+
+
+def _fresh(text: str) -> str:
+    """The same text as a new string object, as a contract read from a file would hold."""
+    return "".join(list(text))
+
+
+@pytest.mark.parametrize(("kind", "text", "expected"), [
+    ("events", EVENTS_HEADER + "E1,2025-13-01,party,T,CC,C,P,maybe,x,,\n"
+                               "E2,2025-06-09,other,T,CC,C,P,yes,1,,\n",
+     [(2, "carers_attending", "is not a whole number"), (2, "coproduced", "must be yes or no"),
+      (2, "event_date", DATE_RULE), (2, "event_type", "must be one of: carers_week, "
+       "carers_rights_day, network_meeting, strategic_group_meeting, peer_support, "
+       "coproduction_session, health_wellbeing_session, information_session, other")]),
+    ("web", "month,page_views,users\nJune 2025,1,1\n2025-07,1,1\n",
+     [(2, "month", "must be a month written 2025-06")]),
+    ("grant_awards", "grant_id,programme,applicant,applicant_type,application_date,decision,"
+                     "amount_awarded_gbp\nG1,p,Jane Smith,individual,2025-05-01,awarded,"
+                     "\"1.250,50\"\nG2,p,CG-0042,individual,2025-05-01,awarded,250\n",
+     [(2, "amount_awarded_gbp", "uses a decimal comma (or full stops between thousands); "
+                                "returns use a decimal point"),
+      (2, "applicant", "a grant to an individual names the applicant by a pseudonymous "
+                       "reference, and this is not one (a name, e-mail address or phone "
+                       "number is refused)")]),
+    ("carer_assessments", "case_ref,request_date,outcome,needs_identified\n"
+                          "Jane,2025-05-01,pending,2.5\nCA-1,2025-05-01,pending,2\n",
+     [(2, "case_ref", "has no digits, as a name does: a pseudonymous reference is a code such "
+                      "as YC-0123"),
+      (2, "needs_identified", "is not a whole number (it has a fraction)")]),
+])
+def test_a_contract_whose_names_and_types_are_new_strings_checks_the_same(tmp_path, kind, text,
+                                                                         expected):
+    path = tmp_path / f"cc_{kind}.csv"
+    path.write_text(text)
+    read = read_return(_source(path, kind), kind)
+    spec = RETURNS[kind]
+    read.spec = dataclasses.replace(spec, columns=tuple(
+        dataclasses.replace(c, name=_fresh(c.name), type=_fresh(c.type)) for c in spec.columns))
+    problems, counts = check_return(read, TODAY)
+    assert [(p.row, p.column, p.rule) for p in problems] == expected
+    assert (counts.rows_in, counts.rows_loaded) == (2, 1)
