@@ -237,7 +237,7 @@ def _text_problem(path: Path, problem: textmod.TextProblem) -> SourceError:
                                 problem.fix)])
 
 
-def csv_grid(path: Path, spec: Return | None, limit: int | None = None) -> Grid:
+def csv_grid(path: Path, spec: Return | None) -> Grid:
     """The records of a CSV in its own encoding and delimiter (the one its header is found
     under; else the commonest)."""
     try:
@@ -248,8 +248,6 @@ def csv_grid(path: Path, spec: Return | None, limit: int | None = None) -> Grid:
     try:
         decoded = textmod.decode(data)
         text = decoded.text
-        if limit is not None:
-            text = "\n".join(text.splitlines()[: limit * 4])
         chosen = None
         for delimiter in textmod.DELIMITERS:
             try:
@@ -261,7 +259,7 @@ def csv_grid(path: Path, spec: Return | None, limit: int | None = None) -> Grid:
                 break
         if chosen is None:
             chosen = textmod.likely_delimiter(text)
-        rows = textmod.rows_of(text, chosen, limit)
+        rows = textmod.rows_of(text, chosen)
     except textmod.TextProblem as problem:
         raise _text_problem(path, problem) from problem
     return Grid(rows, encoding=decoded.encoding, delimiter=chosen, mixed=decoded.mixed)

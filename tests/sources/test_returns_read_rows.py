@@ -9,6 +9,7 @@ returns-read)."""
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import json
 from pathlib import Path
 
@@ -24,10 +25,13 @@ from sources.returns.read import (
     HIDDEN_ROW,
     HIDDEN_SHEET,
     OVERFLOW,
+    CsvScan,
     Skipped,
+    closest_return,
     identify,
     normalise_header,
     org_from_path,
+    ranges,
     read_return,
 )
 
@@ -355,3 +359,64 @@ def test_a_large_utf8_csv_with_a_byte_from_another_encoding_names_its_line(tmp_p
     assert _refusal(lambda: _read(path, "membership")) == (
         5, None, "the file is UTF-8 but line 5 has a byte (0xE9) that is not: it mixes "
                  "encodings")
+
+
+def test_the_closest_return_is_the_one_whose_required_columns_a_row_covers_most():
+    # 3 of events' 9 required columns (a third) against 2 of membership's 3 (two thirds).
+    spec, row, missing = closest_return([["event_id", "event_date", "title"],
+                                         ["group", "as_at"]])
+    assert (spec.kind, row, missing) == ("membership", 1, ["members"])
+
+
+def test_runs_of_rows_after_the_first():
+    assert ranges([1, 3, 4, 8, 9, 10]) == [(1, 1), (3, 4), (8, 10)]
+
+
+def test_a_long_spill_is_shown_cut_to_200_characters(tmp_path):
+    path = tmp_path / "cc_membership.csv"
+    path.write_text(MEMBERSHIP + "network,2025-06-01,12," + "y" * 300 + "\n")
+    [[problem]] = _problems(_read(path, "membership")).values()
+    assert problem["value"] == "y" * 200
+
+
+def test_a_csv_just_over_one_mebibyte_is_scanned_and_one_of_exactly_that_size_parsed(tmp_path):
+    path = tmp_path / "cc_membership.csv"
+    row = "network,2025-06-01,12\n"
+    text = MEMBERSHIP + row * ((1024 * 1024 - len(MEMBERSHIP)) // len(row))
+    text += "x" * (1024 * 1024 - len(text) - 1) + "\n"
+    path.write_text(text)
+    assert path.stat().st_size == 1024 * 1024
+    assert _read(path, "membership").scan is None
+    path.write_text(text + "\n")
+    assert _read(path, "membership").scan is None  # an empty line: the exact Python path
+    path.write_text(text + row)
+    assert _read(path, "membership").scan is not None
+
+
+def test_a_large_csv_whose_header_breaks_comma_parsing_is_read_with_its_own_delimiter(
+        tmp_path, large):
+    # More commas than semicolons in the first lines, but the quoted header only parses with
+    # semicolons (a comma parse stops at the quote followed by ';').
+    path = tmp_path / "cc_membership.csv"
+    path.write_text("Members, carers, groups, and more, more, more, more\n"
+                    '"group";"as_at";"members"\nnetwork;2025-06-01;12\n')
+    assert identify(path).kind == "membership"
+    assert _read(path, "membership").scan.delimiter == ";"
+
+
+def test_a_large_file_ending_half_way_through_a_utf8_character_is_windows_1252(tmp_path, large):
+    path = tmp_path / "cc_membership.csv"
+    path.write_bytes(MEMBERSHIP.encode() + b"network,2025-06-01,12\nother,2025-06-01,\xc3")
+    read = _read(path, "membership")
+    assert read.scan.encoding == "Windows-1252"
+    read.scan.path.unlink()
+
+
+def test_what_the_reader_returns_cannot_be_changed(tmp_path):
+    scan = CsvScan(tmp_path / "x.csv", 1, ("group",))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        scan.skip = 3
+    assert (scan.skip, scan.delimiter, scan.temporary, scan.encoding) == (0, ",", False,
+                                                                          "UTF-8")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        Skipped(1, "blank row").row = 2
