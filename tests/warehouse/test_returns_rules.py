@@ -22,6 +22,7 @@ from sources.returns.contract import RETURNS, Column, Return
 from sources.returns.read import read_return
 from warehouse import db
 from warehouse.returns import (
+    _first_line,
     build_staging,
     check_return,
     current_files,
@@ -500,9 +501,10 @@ def test_a_workbooks_further_sheets_are_named_in_the_problems(tmp_path):
         (str(path) + " [B]", 2, "members")]
 
 
-def test_a_column_type_the_rules_do_not_know_is_refused():
-    spec = Return("x", "X", (Column("a", "colour", True),), "a")
-    with pytest.raises(ValueError, match="unknown column type 'colour'"):
+@pytest.mark.parametrize("kind", ["colour", "percent"])  # before and after "enum"
+def test_a_column_type_the_rules_do_not_know_is_refused(kind):
+    spec = Return("x", "X", (Column("a", kind, True),), "a")
+    with pytest.raises(ValueError, match=f"unknown column type '{kind}'"):
         validation_sql(spec, "raw.x", TODAY)
 
 
@@ -545,3 +547,37 @@ def test_a_contract_whose_names_and_types_are_new_strings_checks_the_same(tmp_pa
     problems, counts = check_return(read, TODAY)
     assert [(p.row, p.column, p.rule) for p in problems] == expected
     assert (counts.rows_in, counts.rows_loaded) == (2, 1)
+
+
+def test_the_utf8_copy_of_a_large_csv_is_removed_even_when_its_rows_are_already_loaded(
+        tmp_path, monkeypatch):
+    # Every refresh reads each landing file again; a Windows-1252 file's UTF-8 copy must not
+    # pile up in the temporary folder once its content is in raw history.
+    monkeypatch.setattr(read_module, "LARGE_CSV_BYTES", 0)
+    copies = tmp_path / "copies"
+    copies.mkdir()
+    monkeypatch.setattr("tempfile.tempdir", str(copies))
+    path = tmp_path / "cc_membership.csv"
+    path.write_bytes(("Caf\u00e9\n" + MEMBERSHIP_HEADER + "network,2025-06-01,12\n"
+                      ).encode("cp1252"))
+    con = _con()
+    for refresh, expected in ((1, (1, 1)), (2, (1, 0))):
+        read = read_return(_source(path, "membership"), "membership")
+        assert read.scan.temporary and read.scan.path.parent == copies, refresh
+        assert load_raw(con, read, datetime(2025, 11, refresh)) == expected
+        assert list(copies.iterdir()) == [], refresh
+
+
+def test_the_first_line_of_an_error_names_it():
+    assert _first_line(ValueError("  Invalid Input Error: bad quote\nLINE 1: x\n")) == (
+        "Invalid Input Error: bad quote")
+    assert _first_line(ValueError("x" * 400)) == "x" * 300
+    assert _first_line(ValueError(" \n ")) == "ValueError"
+
+
+def test_six_problems_show_five_and_one_more():
+    con = _con()
+    error = SourceError([Problem("f.csv", row, None, None, "is bad", "Fix it.")
+                         for row in range(2, 8)])
+    record_rejected(con, "events", "f.csv", "abc", error)
+    assert rejected_files(con)[0]["reason"].endswith("row 6: is bad. Fix it.; ... and 1 more")
