@@ -372,6 +372,8 @@ def test_validation_sql_binds_only_the_values_it_uses():
     events = validation_sql(RETURNS["events"], "raw.events", TODAY)
     assert events.params["today"] == TODAY
     assert events.params["allowed_event_type"][0] == "carers_week"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        events.sql = "select 1"
 
 
 def test_a_rejected_file_keeps_five_reasons_and_counts_the_rest():
