@@ -145,6 +145,7 @@ def test_hidden_rows_and_hidden_sheets_are_flagged(tmp_path):
         hidden_rows=(3, 4), hidden_sheets=("Old",))
     read = _read(path, "membership")
     assert read.sheets == ["Now", "Old"]
+    assert (read.header_row, read.columns) == (1, ("group", "as_at", "members"))  # the first
     assert read.describe_format() == "sheets 'Now', 'Old'"
     rows = [(r["_source_row"], r["_source_sheet"], r["members"]) for r in _rows(read)]
     # A hidden "Total" row is not taken for a total: it is a hidden row like any other.
@@ -420,3 +421,14 @@ def test_what_the_reader_returns_cannot_be_changed(tmp_path):
                                                                           "UTF-8")
     with pytest.raises(dataclasses.FrozenInstanceError):
         Skipped(1, "blank row").row = 2
+
+
+def test_a_csv_that_is_not_valid_text_or_csv_is_refused_naming_the_line(tmp_path):
+    path = tmp_path / "cc_membership.csv"
+    path.write_bytes(b"")
+    assert _refusal(lambda: _read(path, "membership")) == (
+        None, None, "the file is empty (0 bytes)")
+    path.write_text(MEMBERSHIP + 'network,2025-06-01,12\nother,"2025-06-01,1\n')
+    row, column, rule = _refusal(lambda: _read(path, "membership"))
+    assert (row, column) == (3, None)
+    assert rule.startswith("the file is not valid CSV at line 3 (")
