@@ -1,9 +1,10 @@
 """The returns contract (sources/returns/contract.py) against RETURNS.md, the document partners
 fill their spreadsheets from: every return's columns in order, their types, which are required
 and the allowed values, transcribed here by hand from ../shared/RETURNS.md (not read from the
-code under test). Also the parts RETURNS.md leaves to the project, pinned as documented in
-docs/returns.md: the plausible maxima, the unique keys, the dating column and which columns are
-personal. A contract that drifts from the document fails here before a partner's file does."""
+code under test). Also the parts RETURNS.md leaves to the project, pinned: the plausible
+maxima (docs/returns.md gives them, but for the newsletter's edition number), the unique keys,
+the dating column and which columns are personal. A contract that drifts from the document
+fails here before a partner's file does."""
 
 from __future__ import annotations
 
@@ -76,7 +77,8 @@ DOCUMENT: dict[str, list[tuple[str, str | tuple[str, ...], bool]]] = {
         ("carer_age_band", ("18-24", "25-49", "50-64", "65-74", "75+"), False)],
 }
 
-# The plausible maxima (docs/returns.md): above these a number is a typing slip, not a count.
+# The plausible maxima (docs/returns.md, "Every count, whole number and amount has a plausible
+# maximum"): above these a number is a typing slip, not a count.
 MAXIMA = {
     "events": dict.fromkeys(("carers_attending", "young_carers_attending",
                              "professionals_attending", "carer_reps_attending",
