@@ -22,6 +22,7 @@ from sources.returns.contract import RETURNS, Column, Return
 from sources.returns.read import read_return
 from warehouse import db
 from warehouse.returns import (
+    CROSS_RULES,
     _first_line,
     build_staging,
     check_return,
@@ -374,6 +375,8 @@ def test_validation_sql_binds_only_the_values_it_uses():
     assert events.params["allowed_event_type"][0] == "carers_week"
     with pytest.raises(dataclasses.FrozenInstanceError):
         events.sql = "select 1"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        CROSS_RULES["grant_outcomes"][0].requires = "staging.events"
 
 
 def test_a_rejected_file_keeps_five_reasons_and_counts_the_rest():
@@ -503,7 +506,7 @@ def test_a_workbooks_further_sheets_are_named_in_the_problems(tmp_path):
         (str(path) + " [B]", 2, "members")]
 
 
-@pytest.mark.parametrize("kind", ["colour", "percent"])  # before and after "enum"
+@pytest.mark.parametrize("kind", ["colour", "percent", "zebra"])  # either side of the types
 def test_a_column_type_the_rules_do_not_know_is_refused(kind):
     spec = Return("x", "X", (Column("a", kind, True),), "a")
     with pytest.raises(ValueError, match=f"unknown column type '{kind}'"):
