@@ -81,10 +81,15 @@ class KeptEngineEventLogStorage(SqliteEventLogStorage):
                 yield conn
 
 
-class KeptEngineRunStorage(SqliteRunStorage):
+class _KeptEngineConnect:
+    """`connect()` from one kept engine per database, for Dagster's run and schedule storage
+    (both open their one SQLite file through `self._conn_string`)."""
+
+    _conn_string: str
+
     def __init__(self, conn_string: str, inst_data: Any = None) -> None:
         self._kept = _Engines()
-        super().__init__(conn_string, inst_data)
+        super().__init__(conn_string, inst_data)  # type: ignore[call-arg]
 
     @contextmanager
     def connect(self) -> Iterator[Any]:
@@ -92,15 +97,12 @@ class KeptEngineRunStorage(SqliteRunStorage):
             yield conn
 
 
-class KeptEngineScheduleStorage(SqliteScheduleStorage):
-    def __init__(self, conn_string: str, inst_data: Any = None) -> None:
-        self._kept = _Engines()
-        super().__init__(conn_string, inst_data)
+class KeptEngineRunStorage(_KeptEngineConnect, SqliteRunStorage):
+    pass
 
-    @contextmanager
-    def connect(self) -> Iterator[Any]:
-        with self._kept.get(self._conn_string).connect() as conn, conn.begin():
-            yield conn
+
+class KeptEngineScheduleStorage(_KeptEngineConnect, SqliteScheduleStorage):
+    pass
 
 
 class CarersSqliteStorage(DagsterSqliteStorage):

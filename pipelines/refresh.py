@@ -12,7 +12,7 @@ from typing import Any
 import duckdb
 
 from expectations import validation
-from pipelines import faults
+from pipelines import faults, uptodate
 from pipelines.faults import EXIT_BUSY, EXIT_FAILED, Fault
 from pipelines.progress import Progress, choose_mode, step_groups
 from pipelines.settings import PROJECT_ROOT, resource_run_config, setting
@@ -128,6 +128,7 @@ def summarise_with_fault(result: Any) -> tuple[list[str], bool, Fault | None]:
                 else:
                     lines.append(f"Published edition {mat.metadata['edition'].value}: "
                                  f"{mat.metadata['path'].value}")
+                    lines.extend(_disclosed_before(mat.metadata.get("disclosure_audit")))
     if "audit_landing_files" in built:
         lines.extend(_load_report())
     else:
@@ -142,6 +143,20 @@ def summarise_with_fault(result: Any) -> tuple[list[str], bool, Fault | None]:
         lines.append("Refresh FAILED: nothing new was published; the last good edition is "
                      "unchanged. Fix the problems above and run `carers refresh` again.")
     return lines, ok, fault
+
+
+def _disclosed_before(report: Any) -> list[str]:
+    """Earlier editions that disclose a hidden count on their own (published under older
+    rules): this edition cannot repair them, so the operator is told to withdraw them."""
+    found = (getattr(report, "value", None) or {}).get("disclosed_by_earlier_editions") or []
+    if not found:
+        return []
+    editions = sorted({f["edition"] for f in found})
+    return [f"  WARNING: {len(found)} hidden count(s) can be worked out from earlier "
+            f"edition(s) {', '.join(editions)} on their own (published under older rules; "
+            "this edition cannot repair that). Withdraw those editions from public copies; "
+            "the cells are listed in this edition's manifest.json under "
+            "disclosure.disclosed_by_earlier_editions."]
 
 
 QUARANTINE_SHOWN = 10  # quarantined rows listed in the refresh summary
@@ -217,10 +232,22 @@ def cmd_refresh(args: argparse.Namespace) -> int:
             if fault is not None:
                 print(fault.message, file=sys.stderr)
                 return fault.code
+            read_key = uptodate.key(setting("CARERS_LANDING"))
+            done = None if tags else uptodate.up_to_date(warehouse, publish, read_key)
+            if done is not None:
+                print(f"Up to date: nothing changed since refresh {done['run_id']} "
+                      f"({done['finished']}), which published edition {done['latest']}: the "
+                      "same landing and public files, catalogue, code and settings, on the same "
+                      f"day, and the warehouse untouched since. Nothing was rebuilt; `latest` "
+                      f"stays on {done['latest']}. `carers refresh --force` rebuilds anyway.")
+                return 0
+            uptodate.forget(warehouse)
             result = run_refresh(tags=tags, log_level="DEBUG" if args.verbose else "WARNING",
                                  progress=getattr(args, "progress", "auto"))
             # Still under the lock: the load report reads the warehouse this run wrote.
             lines, ok, fault = summarise_with_fault(result)
+            if ok and fault is None:
+                uptodate.record(warehouse, publish, read_key, result.run_id)
     except BusyError as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_BUSY

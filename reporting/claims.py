@@ -169,28 +169,31 @@ def _tables(con: duckdb.DuckDBPyConnection) -> set[str]:
 
 def _lookup(con: duckdb.DuckDBPyConnection, check: dict[str, Any]) -> pd.DataFrame:
     """Every period's row of the checked indicator, area and breakdown, with its lineage."""
+    key = [check["indicator"], check["area"], check.get("breakdown", "all")]
+    # One grouped pass over the lineage, joined (three correlated subqueries per row took
+    # 50 ms a claim).
     return con.execute(
         """
+        with l as (
+            select period_id, string_agg(distinct source_file, '; ') as source_file,
+                   string_agg(distinct source_sha256, '; ') as source_sha256,
+                   string_agg(source_rows, '; ') as source_rows
+            from indicator_lineage
+            where indicator_id = ? and area_code = ? and breakdown = ?
+            group by period_id
+        )
         select v.period_id, v.period_label, v.numerator, v.denominator, v.value, v.symbol,
                v.note,
                case ? when 'numerator' then i.numerator when 'denominator' then i.denominator
                     else i.definition end as definition,
-               (select string_agg(distinct l.source_file, '; ') from indicator_lineage l
-                 where l.indicator_id = v.indicator_id and l.area_code = v.area_code
-                   and l.period_id = v.period_id and l.breakdown = v.breakdown) as source_file,
-               (select string_agg(distinct l.source_sha256, '; ') from indicator_lineage l
-                 where l.indicator_id = v.indicator_id and l.area_code = v.area_code
-                   and l.period_id = v.period_id and l.breakdown = v.breakdown) as source_sha256,
-               (select string_agg(l.source_rows, '; ') from indicator_lineage l
-                 where l.indicator_id = v.indicator_id and l.area_code = v.area_code
-                   and l.period_id = v.period_id and l.breakdown = v.breakdown) as source_rows
+               l.source_file, l.source_sha256, l.source_rows
         from indicator_values v
         left join indicators i on i.indicator_id = v.indicator_id
+        left join l on l.period_id = v.period_id
         where v.indicator_id = ? and v.area_code = ? and v.breakdown = ?
         order by v.period_id
         """,
-        [check.get("field", "value"), check["indicator"], check["area"],
-         check.get("breakdown", "all")]).df()
+        [*key, check.get("field", "value"), *key]).df()
 
 
 def _agrees(claim: Claim, ours: float) -> bool:

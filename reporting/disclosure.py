@@ -32,10 +32,13 @@ notes are blanked on hidden rows and rank phrases in notes are rewritten from th
 from __future__ import annotations
 
 import math
+import os
 import re
+import sys
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -415,8 +418,6 @@ def interval_audit(equations: Sequence[dict[Cell, float]], known: dict[Cell, flo
     """The interval [least, greatest] each audited unknown cell can take, given the known
     cells' values, the equations, and every count >= 0: an attacker's best bounds by linear
     programming (HiGHS). Infinite where nothing bounds it."""
-    from scipy.optimize import linprog  # scipy is heavy: only publishing needs it
-
     audited = [c for c in audited if c in unknown]
     if not audited:
         return {}
@@ -432,39 +433,139 @@ def interval_audit(equations: Sequence[dict[Cell, float]], known: dict[Cell, flo
         if cache is not None and signature in cache:
             result.update(cache[signature])
             continue
-        order = sorted(cells)
-        pos = {c: k for k, c in enumerate(order)}
-        a_eq = np.zeros((len(eq_ids), len(order)))
-        b_eq = np.zeros(len(eq_ids))
-        for row, k in enumerate(eq_ids):
-            for c, v in equations[k].items():
-                if c in pos:
-                    a_eq[row, pos[c]] += v
-                else:
-                    b_eq[row] -= v * known.get(c, 0.0)
+        group = _Group(cells, [equations[k] for k in eq_ids], known)
         for c in targets:
-            if not eq_ids:
-                result[c] = (0.0, math.inf)
-                continue
-            if len(eq_ids) == 1:  # one equation: the bounds in closed form, no solver
-                result[c] = _one_equation_bounds(a_eq[0], b_eq[0], pos[c])
-                continue
-            bounds = []
-            for sign in (1.0, -1.0):
-                cost = np.zeros(len(order))
-                cost[pos[c]] = sign
-                res = linprog(cost, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs")
-                if res.status == 3:  # unbounded
-                    bounds.append(-math.inf if sign > 0 else math.inf)
-                elif res.status == 2:  # infeasible: the published values contradict
-                    raise DisclosureError(f"the published values around {c} contradict the "
-                                          "declared relations: check the catalogue's relations")
-                else:
-                    bounds.append(sign * res.fun)
-            result[c] = (max(0.0, bounds[0]), bounds[1])
+            result[c] = group.bounds(c)
         if cache is not None:
             cache[signature] = {c: result[c] for c in targets}
     return result
+
+
+class _Group:
+    """One linked group's equations over its unknown cells (each >= 0), the known cells moved
+    to the right-hand side. One equation has its bounds in closed form; more are one HiGHS
+    model, built once and solved again for each cell and direction from the last basis (only
+    the objective changes, so thousands of solves cost little more than one)."""
+
+    def __init__(self, cells: Iterable[Cell], equations: Sequence[dict[Cell, float]],
+                 known: dict[Cell, float]):
+        self.order = sorted(cells)
+        self.pos = {c: k for k, c in enumerate(self.order)}
+        self.rows: list[dict[int, float]] = []
+        self.rhs = np.zeros(len(equations))
+        for row, eq in enumerate(equations):
+            coef: dict[int, float] = defaultdict(float)
+            for c, v in eq.items():
+                if c in self.pos:
+                    coef[self.pos[c]] += v
+                else:
+                    self.rhs[row] -= v * known.get(c, 0.0)
+            self.rows.append(coef)
+        self._highs: Any = None
+        self._cost_at: int | None = None
+
+    def bounds(self, cell: Cell) -> tuple[float, float]:
+        j = self.pos[cell]
+        if not self.rows:
+            return 0.0, math.inf
+        if len(self.rows) == 1:  # one equation: the bounds in closed form, no solver
+            row = np.zeros(len(self.order))
+            for k, v in self.rows[0].items():
+                row[k] += v
+            return _one_equation_bounds(row, self.rhs[0], j)
+        least = self._solve(j, minimise=True)
+        greatest = self._solve(j, minimise=False)
+        return max(0.0, least), greatest
+
+    def feasible(self) -> bool:
+        """Whether some counts >= 0 satisfy every equation."""
+        if not self.rows:
+            return True
+        return self._solve(None, minimise=True) is not None
+
+    def _model(self) -> Any:
+        if self._highs is None:
+            import highspy  # only publishing needs the solver
+
+            h = _new_highs()
+            n = len(self.order)
+            h.addVars(n, np.zeros(n), np.full(n, highspy.kHighsInf))
+            starts, index, value = [], [], []
+            for coef in self.rows:
+                starts.append(len(index))
+                for k, v in sorted(coef.items()):
+                    if v:
+                        index.append(k)
+                        value.append(v)
+            h.addRows(len(self.rows), self.rhs, self.rhs, len(index),
+                      np.array(starts, dtype=np.int32), np.array(index, dtype=np.int32),
+                      np.array(value, dtype=np.float64))
+            self._highs = h
+        return self._highs
+
+    def _solve(self, j: int | None, minimise: bool) -> float | None:
+        """The least or greatest value of cell j (j None: any solution, objective 0); None
+        when the equations have no solution >= 0 (with j given, that is an error: published
+        values that contradict the relations)."""
+        import highspy
+
+        status_of = highspy.HighsModelStatus
+        h = self._model()
+        if self._cost_at != j:
+            if self._cost_at is not None:
+                h.changeColCost(self._cost_at, 0.0)
+            if j is not None:
+                h.changeColCost(j, 1.0)
+            self._cost_at = j
+        h.changeObjectiveSense(highspy.ObjSense.kMinimize if minimise
+                               else highspy.ObjSense.kMaximize)
+        h.run()
+        status = h.getModelStatus()
+        if status == status_of.kUnboundedOrInfeasible and j is not None:
+            status = status_of.kUnbounded if self.feasible() else status_of.kInfeasible
+        if status == status_of.kOptimal:
+            return h.getObjectiveValue()
+        # A count's least value is bounded by 0: only its greatest can be unbounded.
+        if status == status_of.kUnbounded and j is not None and not minimise:
+            return math.inf
+        if status in (status_of.kInfeasible, status_of.kUnboundedOrInfeasible):
+            if j is None:
+                return None
+            raise DisclosureError(f"the published values around {self.order[j]} contradict "
+                                  "the declared relations: check the catalogue's relations")
+        raise DisclosureError(f"the interval audit's solver stopped with {status} in the "
+                              f"group of {self.order[0]}")
+
+
+_BANNER_DONE = False
+
+
+def _new_highs() -> Any:
+    """A HiGHS instance with its log off. The first one in a process prints HiGHS's banner
+    on standard output before any option can be set: it goes to /dev/null instead."""
+    import highspy
+
+    global _BANNER_DONE
+    if _BANNER_DONE:
+        h = highspy.Highs()
+    else:
+        sys.stdout.flush()
+        saved, devnull = os.dup(1), os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(devnull, 1)
+            h = highspy.Highs()
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+            os.close(devnull)
+        _BANNER_DONE = True
+    h.setOptionValue("output_flag", False)
+    # Small models solved again and again with a new objective: primal simplex from the last
+    # basis (still feasible after the objective changes), no presolve to undo it each time.
+    h.setOptionValue("presolve", "off")
+    h.setOptionValue("solver", "simplex")
+    h.setOptionValue("simplex_strategy", 4)
+    return h
 
 
 def _one_equation_bounds(row: np.ndarray, rhs: float, j: int) -> tuple[float, float]:
@@ -504,6 +605,8 @@ class Protection:
     intervals: dict[Cell, tuple[float, float]]
     dropped: list[str]
     carried: set[Cell] = field(default_factory=set)
+    # Cells an earlier edition discloses on its own: cell -> that edition (withdraw it).
+    disclosed_before: dict[Cell, str] = field(default_factory=dict)
 
     def report(self) -> dict:
         cells = sorted(self.intervals)
@@ -516,7 +619,21 @@ class Protection:
             "narrowest_interval": narrowest(self.intervals),
             "passed": not unprotected(self.intervals),
             "relations_not_holding": self.dropped,
+            "disclosed_by_earlier_editions": disclosed_report(self.disclosed_before),
         }
+
+
+def disclosed_report(found: dict[Cell, str]) -> list[dict[str, str]]:
+    """For the manifest: each cell an earlier edition already discloses, and which edition."""
+    return [{"indicator_id": c[0], "area_code": c[1], "period_id": c[2], "breakdown": c[3],
+             "count": {"n": "numerator", "d": "denominator"}.get(c[4], "complement"),
+             "edition": edition} for c, edition in sorted(found.items())]
+
+
+def edition_names(frames: Sequence[pd.DataFrame]) -> list[str]:
+    """Each earlier edition's name (`attrs['edition']`, set by reporting.editions and
+    `_distinct`; editions that published the same table are named together)."""
+    return [str(f.attrs["edition"]) for f in frames]
 
 
 def _close(model: Model, hidden: set[Cell]) -> set[Cell]:
@@ -561,19 +678,27 @@ def _audited(model: Model, hidden: set[Cell]) -> set[Cell]:
     return set(hidden) | sensitive
 
 
-def choose_hidden(model: Model, primary: set[Cell], extra: Iterable[Sequence] = ()
+def choose_hidden(model: Model, primary: set[Cell], extra: Iterable[Sequence] = (),
+                  before: dict[Cell, int] | None = None
                   ) -> tuple[set[Cell], dict[Cell, tuple[float, float]]]:
     """Primary cells plus the fewest-by-value secondary cells that leave every hidden cell
     (and every derived count of 1-4) protected; `extra` are further systems to audit with
-    (earlier editions). Returns the hidden cells and their audited intervals."""
+    (earlier editions). Returns the hidden cells and their audited intervals. A cell that an
+    earlier edition on its own already discloses cannot be repaired by this one: it is put in
+    `before` (cell -> that edition's position in `extra`) instead of failing the edition."""
     hidden = _close(model, primary)
     cache: dict = {}
     extra = list(extra)
+    before = {} if before is None else before
     public = public_before(model.value, extra, {model.canon(c) for c in model.value})
+    # A count of 1-4 an earlier edition showed with today's value is out already.
+    before.update(shown_before(model.value, extra, {c for c in primary & public
+                                                    if is_small(model.value.get(c))}))
     for _ in range(10_000):
         equations, known, unknown = _system(model, hidden, extra)
         intervals = interval_audit(equations, known, unknown,
-                                   _audited(model, hidden) - (public - primary), cache)
+                                   _audited(model, hidden) - public - set(before),
+                                   cache)
         bad = unprotected(intervals)
         if not bad:
             return hidden, intervals
@@ -582,10 +707,10 @@ def choose_hidden(model: Model, primary: set[Cell], extra: Iterable[Sequence] = 
         group_of = {c: k for k, (cells, _) in enumerate(components(equations, unknown))
                     for c in cells}
         done: set[int] = set()
-        for cell in bad:
-            if group_of.get(cell) in done:
+        for cell in bad:  # each is an unknown, so in a group
+            if group_of[cell] in done:
                 continue
-            done.add(group_of.get(cell, -1))
+            done.add(group_of[cell])
             candidates = [c for c in _shown_neighbours(model, cell, hidden)
                           if c not in public] or _shown_neighbours(model, cell, hidden)
             if not candidates:
@@ -595,6 +720,10 @@ def choose_hidden(model: Model, primary: set[Cell], extra: Iterable[Sequence] = 
                 hidden.add(pick)
                 added = True
         if not added:
+            found = disclosed_before(bad, extra, model.value)
+            if found:
+                before.update(found)
+                continue
             raise DisclosureError(
                 f"cannot protect {bad[0]}: its interval {intervals[bad[0]]} is narrower than "
                 f"{PROTECTION} and nothing linked to it is left to hide")
@@ -648,37 +777,44 @@ def public_before(truth: dict[Cell, float], extra: Sequence[Sequence], cells: se
                   ) -> set[Cell]:
     """Cells an earlier edition showed with today's true value: already public, so hiding
     them now hides nothing (they are neither audited as secrets nor chosen to protect)."""
-    public = set()
-    for _, known, _ in extra:
+    return set(shown_before(truth, extra, cells))
+
+
+def shown_before(truth: dict[Cell, float], extra: Sequence[Sequence], cells: Iterable[Cell]
+                 ) -> dict[Cell, int]:
+    """public_before, with the position in `extra` of the first edition that showed each."""
+    found: dict[Cell, int] = {}
+    for tag, (_, known, _) in enumerate(extra):
         for c in cells:
             before = known.get(c)
-            if before is not None and not math.isnan(before) and math.isclose(
-                    before, truth.get(c, math.nan)):
-                public.add(c)
-    return public
+            if c not in found and before is not None and not math.isnan(before) \
+                    and math.isclose(before, truth.get(c, math.nan)):
+                found[c] = tag
+    return found
+
+
+def disclosed_before(cells: Iterable[Cell], extra: Sequence[Sequence],
+                     truth: dict[Cell, float]) -> dict[Cell, int]:
+    """Cells that an earlier edition on its own narrows to less than PROTECTION around
+    today's true value (an edition protected by older rules, or by none): cell -> position
+    of that edition in `extra`. Nothing published now can repair them; they are reported so
+    the edition can be withdrawn from public copies, and not counted against this one."""
+    found: dict[Cell, int] = {}
+    for tag, (eqs, known, unknown) in enumerate(extra):
+        targets = [c for c in cells if c in unknown and c not in found]
+        intervals = interval_audit(eqs, known, unknown, targets) if targets else {}
+        for c, (lo, hi) in intervals.items():
+            if not protected(lo, hi) and lo - TOLERANCE <= truth.get(c, math.nan) \
+                    <= hi + TOLERANCE:
+                found[c] = tag
+    return found
 
 
 def feasible(equations: Sequence[dict[Cell, float]], known: dict[Cell, float],
              unknown: set[Cell]) -> bool:
     """Whether some counts >= 0 satisfy every equation with the known values."""
-    from scipy.optimize import linprog
-
     eqs = [e for e in equations if any(c in unknown for c in e)]
-    if not eqs:
-        return True
-    order = sorted({c for e in eqs for c in e if c in unknown})
-    pos = {c: k for k, c in enumerate(order)}
-    a_eq = np.zeros((len(eqs), len(order)))
-    b_eq = np.zeros(len(eqs))
-    for row, e in enumerate(eqs):
-        for c, v in e.items():
-            if c in pos:
-                a_eq[row, pos[c]] += v
-            else:
-                b_eq[row] -= v * known.get(c, 0.0)
-    res = linprog(np.zeros(len(order)), A_eq=a_eq, b_eq=b_eq, bounds=(0, None),
-                  method="highs")
-    return res.status != 2
+    return _Group({c for e in eqs for c in e if c in unknown}, eqs, known).feasible()
 
 
 def consistent_links(equations: list[dict[Cell, float]], known: dict[Cell, float],
@@ -686,13 +822,42 @@ def consistent_links(equations: list[dict[Cell, float]], known: dict[Cell, float
                      ) -> list[dict[Cell, float]]:
     """The links (a cell hidden in two editions taken as unchanged) an attacker can hold
     together with everything published: all of them if they fit, else as many as fit, added
-    one by one (a revised cell cannot be assumed unchanged)."""
+    one by one (a revised cell cannot be assumed unchanged). A link can only make its own
+    linked group unsolvable, so only that group is solved again."""
     if not links or feasible([*equations, *links], known, unknown):
         return links
+    if not feasible(equations, known, unknown):
+        return []
+    parent: dict[Cell, Cell] = {}
+    group_eqs: dict[Cell, list[dict[Cell, float]]] = {}
+
+    def find(c: Cell) -> Cell:
+        parent.setdefault(c, c)
+        while parent[c] != c:
+            parent[c] = parent[parent[c]]
+            c = parent[c]
+        return c
+
+    def join(roots: set[Cell], eqs: list[dict[Cell, float]]) -> None:
+        root = roots.pop()
+        for r in roots:
+            parent[r] = root
+            group_eqs.pop(r, None)
+        group_eqs[root] = eqs
+
+    for eq in equations:
+        roots = {find(c) for c in eq if c in unknown}
+        if roots:
+            join(roots, [e for r in roots for e in group_eqs.get(r, [])] + [eq])
     kept: list[dict[Cell, float]] = []
     for link in links:
-        if feasible([*equations, *kept, link], known, unknown):
+        roots = {find(c) for c in link if c in unknown}
+        together = [e for r in roots for e in group_eqs.get(r, [])] + [link]
+        cells = {c for e in together for c in e if c in unknown}
+        if not cells or _Group(cells, together, known).feasible():
             kept.append(link)
+            if roots:
+                join(roots, together)
     return kept
 
 
@@ -706,25 +871,37 @@ def published_system(frame: pd.DataFrame, relations: Sequence[Relation], people:
     unknown = set(model.derived) | set(model.latent)
     known = {}
     for c, v in model.value.items():
-        if c in model.derived:
-            continue
-        if math.isnan(v):
+        if c not in model.derived and math.isnan(v):
             unknown.add(model.canon(c))
-        else:
+        elif c not in model.derived:
             known[model.canon(c)] = v
-    # Relations the values of this table do not follow are of no use to anyone.
-    holding = [e for e in model.equations if any(c in unknown for c in e)
-               or abs(sum(v * known.get(c, 0.0) for c, v in e.items())) < 1e-6]
+    # An equation over shown counts only tells an attacker nothing new.
+    holding = [e for e in model.equations if any(c in unknown for c in e)]
+    # One count under two indicators is one cell, named after one of them; which one depends
+    # on the rows the table has. Another edition may name it after the other, so each name
+    # is kept: shown, with its value; hidden, tied to the cell it names.
+    for c in model.value:
+        root = model.canon(c)
+        if root == c or c in model.derived:
+            continue
+        if root in unknown:
+            unknown.add(c)
+            holding.append({c: 1.0, root: -1.0})
+        elif root in known:
+            known[c] = known[root]
     return consistent_links([], known, unknown, holding), known, unknown
 
 
 def audit_published(published: pd.DataFrame, truth: pd.DataFrame, people: set[str],
                     relations: Sequence[Relation], value_types: dict[str, str],
-                    earlier: Sequence[pd.DataFrame] = ()) -> dict[Cell, tuple[float, float]]:
+                    earlier: Sequence[pd.DataFrame] = (),
+                    excused: dict[Cell, str] | None = None) -> dict[Cell, tuple[float, float]]:
     """The interval audit of a table as published, independent of how it was protected: the
     system is rebuilt from the published rows alone (with earlier editions beside it), and
     every [c] cell, and every derived count of people of 1-4 in the true table, is bounded by
-    linear programming. Raises DisclosureError when an interval is narrower than PROTECTION."""
+    linear programming. Raises DisclosureError when an interval is narrower than PROTECTION,
+    unless an earlier edition on its own already discloses that cell (nothing published now
+    can repair it): those go into `excused`, cell -> edition."""
     true_model = build_model(truth, relations, people, value_types)
     skip = [*true_model.dropped, *true_model.unused]
     equations, known, unknown = published_system(published, relations, people, value_types,
@@ -732,8 +909,8 @@ def audit_published(published: pd.DataFrame, truth: pd.DataFrame, people: set[st
     hidden = {c for c in unknown if c[4] in ("n", "d")}
     sensitive = {c for c in true_model.derived if is_small(true_model.value.get(c))
                  and c in unknown}
-    extra = [published_system(e, relations, people, value_types, skip)
-             for e in _distinct(earlier)]
+    frames = _distinct(earlier)
+    extra = [published_system(e, relations, people, value_types, skip) for e in frames]
     equations, known, unknown = list(equations), dict(known), set(unknown)
     for tag, (eqs, kn, unk) in enumerate(extra):
         def rename(c: Cell, tag: int = tag) -> Cell:
@@ -745,10 +922,15 @@ def audit_published(published: pd.DataFrame, truth: pd.DataFrame, people: set[st
         equations.extend(edition_links(equations, known, unknown, hidden, true_model.value,
                                        kn, unk, names))
     public = public_before(true_model.value, extra, hidden)
-    primary = {c for c in hidden if is_small(true_model.value.get(c))}
-    intervals = interval_audit(equations, known, unknown,
-                               (hidden - (public - primary)) | sensitive)
-    bad = unprotected(intervals)
+    intervals = interval_audit(equations, known, unknown, (hidden - public) | sensitive)
+    # Out already: counts of 1-4 an earlier edition showed, and cells one solves on its own.
+    found = {**shown_before(true_model.value, extra,
+                            {c for c in public if is_small(true_model.value.get(c))}),
+             **disclosed_before(unprotected(intervals), extra, true_model.value)}
+    if excused is not None:
+        names = edition_names(frames)
+        excused.update({c: names[tag] for c, tag in found.items()})
+    bad = [c for c in unprotected(intervals) if c not in found]
     if bad:
         raise DisclosureError(
             f"{len(bad)} hidden cell(s) could be narrowed to less than {PROTECTION}: "
@@ -774,12 +956,13 @@ def protect(values: pd.DataFrame, people: set[str], relations: Sequence[Relation
     primary = _primary(model)
     carried = _carried(model, out, earlier)
     skip = [*model.dropped, *model.unused]
-    extra = [published_system(e, relations, people, value_types, skip)
-             for e in _distinct(earlier)]
+    frames = _distinct(earlier)
+    extra = [published_system(e, relations, people, value_types, skip) for e in frames]
     if not primary and not carried and not _audited(model, set()):
         _ranks_among_shown(out, set())
         return out, Protection(set(), set(), {}, model.dropped)
-    hidden, intervals = choose_hidden(model, primary | carried, extra)
+    before: dict[Cell, int] = {}
+    hidden, intervals = choose_hidden(model, primary | carried, extra, before)
     rows, den_rows = _hidden_rows(model, hidden)
     for idx, counts in model.money:
         if any(model.canon(c) in hidden for c in counts) or any(
@@ -788,7 +971,9 @@ def protect(values: pd.DataFrame, people: set[str], relations: Sequence[Relation
             rows.add(idx)
             den_rows.add(idx)
     apply_hidden(out, rows, den_rows)
-    return out, Protection(hidden, primary, intervals, model.dropped, carried - primary)
+    names = edition_names(frames)
+    return out, Protection(hidden, primary, intervals, model.dropped, carried - primary,
+                           {c: names[tag] for c, tag in before.items()})
 
 
 def suppress(values: pd.DataFrame, people: set[str], relations: Sequence[Relation] = (),
@@ -808,13 +993,19 @@ def _value_types(values: pd.DataFrame) -> dict[str, str]:
 def _distinct(frames: Sequence[pd.DataFrame]) -> list[pd.DataFrame]:
     """Earlier editions with different published values (repeated refreshes of the same data
     publish the same table: one system is enough)."""
-    seen, out = set(), []
-    for f in frames:
+    seen: dict[int, int] = {}
+    out: list[pd.DataFrame] = []
+    for k, f in enumerate(frames):
         cols = [c for c in (*KEY, "numerator", "denominator", "symbol") if c in f.columns]
         sig = pd.util.hash_pandas_object(f[cols].astype(str), index=False).sum()
-        if sig not in seen:
-            seen.add(sig)
-            out.append(f)
+        name = str(f.attrs.get("edition") or f"earlier edition {k + 1}")
+        if sig in seen:  # named after every edition that published it
+            first = out[seen[sig]]
+            first.attrs["edition"] = f"{first.attrs['edition']}, {name}"
+            continue
+        seen[sig] = len(out)
+        out.append(f.copy(deep=False))
+        out[-1].attrs["edition"] = name
     return out
 
 

@@ -180,7 +180,9 @@ def earlier_values(root: Path) -> list[pd.DataFrame]:
         # A table without the keys of a value (not one this pipeline published) cannot be
         # set beside the new edition, by us or by a reader: it is left out, not a crash.
         if path.is_file() and key <= set(pq.read_schema(path).names):
-            frames.append(pq.read_table(path).to_pandas())
+            frame = pq.read_table(path).to_pandas()
+            frame.attrs["edition"] = folder.name
+            frames.append(frame)
     return frames
 
 

@@ -21,6 +21,7 @@ from reporting.disclosure import (
     SUPPRESSED,
     DisclosureError,
     audit_published,
+    disclosed_report,
     narrowest,
     protect,
 )
@@ -74,8 +75,9 @@ def protected_tables(con: duckdb.DuckDBPyConnection, catalogue: Catalogue,
     lineage = con.sql("select * from marts.indicator_lineage").to_arrow_table().to_pandas()
     public = public_files(con)
     published, decision = protect(values, people, catalogue.relations, value_types, earlier)
+    excused: dict = {}
     intervals = audit_published(published, values, people, catalogue.relations, value_types,
-                                earlier)
+                                earlier, excused)
     published = published.assign(source=published_sources(published, lineage, public))
     hidden_values = _hidden_counts(values, published, people)
     report = {**decision.report(), "audit": {
@@ -83,7 +85,9 @@ def protected_tables(con: duckdb.DuckDBPyConnection, catalogue: Catalogue,
                   "editions beside this one",
         "cells": len(intervals),
         "narrowest_interval": narrowest(intervals),
-        "passed": True}, "earlier_editions_compared": len(earlier)}
+        "passed": True,
+        "disclosed_by_earlier_editions": disclosed_report(excused)},
+        "earlier_editions_compared": len(earlier)}
     tables = {
         "indicator_values": published,
         "indicator_lineage": published_lineage(lineage, public),

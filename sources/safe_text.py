@@ -38,12 +38,20 @@ def neutralise_frame(frame: Any) -> Any:
     """A copy of a pandas DataFrame with every text cell (and column name) neutralised."""
     out = frame.copy()
     for column in out.columns:
-        if out[column].dtype == object:
-            # Built as object, not with .map: map re-infers the dtype, and a column mixing 63
-            # with 15.5 (a request's values) would come back as floats and print 63.0.
-            out[column] = pd.Series([neutralise(v) for v in out[column]], index=out.index,
-                                    dtype=object)
-        elif str(out[column].dtype).startswith("str"):
-            out[column] = out[column].map(neutralise)
+        values = out[column]
+        if values.dtype != object and not str(values.dtype).startswith("str"):
+            continue
+        # Only the cells that start like a formula are rewritten (few or none): the test is
+        # one pass, the rewrite touches just those, and the column keeps its dtype (a column
+        # mixing 63 with 15.5 must not come back as floats printing 63.0).
+        starts = [k for k, v in enumerate(values)
+                  if isinstance(v, str) and v.startswith(FORMULA_TRIGGERS)]
+        changed = {k: neutralise(values.iat[k]) for k in starts}
+        changed = {k: v for k, v in changed.items() if v != values.iat[k]}
+        if changed:
+            column_values = values.astype(object).tolist()
+            for k, v in changed.items():
+                column_values[k] = v
+            out[column] = pd.Series(column_values, index=out.index, dtype=object)
     out.columns = [neutralise(c) for c in out.columns]
     return out

@@ -52,7 +52,13 @@ _HELD: dict[Path, duckdb.DuckDBPyConnection] = {}
 def _configure(con: duckdb.DuckDBPyConnection, path: Path, memory: str) -> None:
     # Bound DuckDB's memory (it spills to disk beyond this); CARERS_DUCKDB_MEMORY to change.
     con.execute("set memory_limit = ?", [memory_limit(memory)])
-    con.execute("set temp_directory = ?", [str(temp_directory(path))])
+    # Set once per database: a connection sharing a held database that has spilled already
+    # may not switch it ("Cannot switch temporary directory after the current one has been
+    # used"), even to the same folder.
+    spill = str(temp_directory(path))
+    (current,) = con.execute("select current_setting('temp_directory')").fetchall()[0]
+    if current != spill:
+        con.execute("set temp_directory = ?", [spill])
 
 
 def hold(path: Path | str, memory: str = "") -> None:

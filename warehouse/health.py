@@ -112,13 +112,36 @@ def problem_with(path: Path) -> str | None:
     return None
 
 
+# Files this process read in full and found sound, with their size and modification time
+# then: `carers refresh` checks before Dagster starts and the run's resource checks again
+# under the same lock; the second read of every table is skipped while the file is unchanged.
+_SOUND: dict[Path, tuple] = {}
+
+
+def _state(path: Path) -> tuple | None:
+    """Size and modification time of the file and of its write-ahead log (if any)."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    wal = path.with_name(path.name + ".wal")
+    wal_stat = wal.stat() if wal.exists() else None
+    return (stat.st_size, stat.st_mtime_ns,
+            (wal_stat.st_size, wal_stat.st_mtime_ns) if wal_stat else None)
+
+
 def ensure_sound(path: Path) -> str | None:
     """Move a damaged warehouse aside (with its write-ahead log); return a message saying what
     DuckDB reported and what was done, or None when the file is sound or absent. Call with the
     writer lock."""
     path = Path(path)
+    seen = _state(path)
+    if seen is not None and _SOUND.get(path.resolve()) == seen:
+        return None  # read in full by this process already, and not written since
     problem = problem_with(path)
     if problem is None:
+        if seen is not None:
+            _SOUND[path.resolve()] = seen
         return None
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     aside = path.with_name(f"{path.name}.corrupt-{stamp}")

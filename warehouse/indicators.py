@@ -14,7 +14,7 @@ import pandas as pd
 
 from warehouse import stats
 from warehouse.catalogue import Catalogue, Indicator
-from warehouse.db import read_sql
+from warehouse.db import quote_identifier, read_sql
 
 ENGLAND = "E92000001"
 KEY = ("indicator_id", "area_code", "period_id", "breakdown")
@@ -76,13 +76,56 @@ def sources_from_refs(refs: list[dict]) -> list[dict]:
             for (f, sha), rows in sorted(rows_by_file.items())]
 
 
-# Regroups an indicator result's `refs` (one {f, s, r} per staged row) into per-file sources
-# with the rows as ranges ('2-40, 42-90'), inside DuckDB: the same result `sources_from_refs`
-# and `compress_rows` give, without a Python object per staged row (at 1m event rows the refs
-# were millions of dicts, GiBs of memory). Consecutive rows share (row - rank): gaps and islands.
+# A staged row's reference inside indicator SQL: `carers_ref(_source_file, _source_sha256,
+# _source_row)`, one BIGINT (the file's number in `_ref_files` x 2^32 + the row), not a
+# {file, sha256, row} struct: at 10m event rows each row sits in about six lists, and as
+# structs holding two strings those lists were what exhausted DuckDB's memory limit.
+REF_FILES = "_ref_files"
+ROW_BITS = 4294967296  # 2^32: spreadsheet rows stay far below
+
+
+def prepare_refs(con: duckdb.DuckDBPyConnection) -> None:
+    """Number every file behind a row the indicator SQL reads (the _source_file and
+    _source_sha256 of every raw, staging and marts table) and define `carers_ref(file,
+    sha256, row)` and `carers_refs(structs)` (a list of {f, s, r} as numbers), for the
+    indicator SQL run on `con`."""
+    tables = con.execute(
+        "select table_schema, table_name from information_schema.columns "
+        "where table_schema in ('raw', 'staging', 'marts') group by all having "
+        "count(*) filter (where column_name in ('_source_file', '_source_sha256')) = 2 "
+        "order by all").fetchall()
+    files = " union ".join(
+        f"select distinct _source_file as rf_file, _source_sha256 as rf_sha "
+        f"from {quote_identifier(schema)}.{quote_identifier(t)}" for schema, t in tables) or \
+        "select null::varchar as rf_file, null::varchar as rf_sha where false"
+    con.execute(f"create or replace temp table {REF_FILES} as select "
+                f"row_number() over (order by rf_file, rf_sha) as rf_n, rf_file, rf_sha "
+                f"from ({files})")
+    # The numbers as a map literal in the macro: no subquery, so it also works in lambdas.
+    pairs = con.execute(f"select rf_file || chr(9) || rf_sha, rf_n from {REF_FILES} "
+                        "order by rf_n").fetchall()
+    keys = ", ".join("'" + k.replace("'", "''") + "'" for k, _ in pairs)
+    numbers = ", ".join(str(n) for _, n in pairs)
+    con.execute(f"create or replace temp macro carers_ref(f, s, r) as "
+                f"map([{keys}]::varchar[], [{numbers}]::bigint[])[f || chr(9) || s] "
+                f"* {ROW_BITS} + r")
+    con.execute("create or replace temp macro carers_refs(l) as "
+                "list_transform(l, lambda x: carers_ref(x.f, x.s, x.r))")
+
+
+# Regroups an indicator result's `refs` (carers_ref numbers, or {f, s, r} structs) into
+# per-file sources with the rows as ranges ('2-40, 42-90'), inside DuckDB: the same result
+# `sources_from_refs` and `compress_rows` give, without a Python object per staged row.
+# Consecutive rows share (row - rank): gaps and islands.
+REFS_AS_STRUCTS = """
+refs as (select distinct _i, ref.f as f, ref.s as s, ref.r as r
+         from (select rowid as _i, unnest(refs) as ref from _indicator_rows)),"""
+REFS_AS_NUMBERS = f"""
+numbers as (select distinct _i, ref
+            from (select rowid as _i, unnest(refs) as ref from _indicator_rows)),
+refs as (select _i, rf_file as f, rf_sha as s, (ref % {ROW_BITS})::bigint as r
+         from numbers join {REF_FILES} on rf_n = ref // {ROW_BITS}),"""
 SOURCES_FROM_REFS = """
-with refs as (select distinct _i, ref.f as f, ref.s as s, ref.r as r
-              from (select _i, unnest(refs) as ref from _indicator_rows)),
 islands as (select _i, f, s, r - row_number() over (partition by _i, f, s order by r) as island,
                    r from refs),
 ranges as (select _i, f, s, min(r) as lo, max(r) as hi from islands group by _i, f, s, island),
@@ -93,20 +136,33 @@ files as (select _i, f, s,
           from ranges group by _i, f, s),
 per_row as (select _i, list({'file': f, 'sha256': s, 'rows': rows} order by f, s) as sources
             from files group by _i)
-select t.* exclude (_i, refs), coalesce(p.sources, []) as sources
-from _indicator_rows as t left join per_row as p on p._i = t._i
-order by t._i
+select t.* exclude (refs), coalesce(p.sources, []) as sources
+from _indicator_rows as t left join per_row as p on p._i = t.rowid
+order by t.rowid
 """
 
 
 def indicator_records(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict]:
     """The rows of one indicator query as dicts; a `refs` column becomes `sources`."""
-    if "refs" not in con.sql(f"select * from ({sql}) limit 0").columns:
+    if not con.execute("select count(*) from duckdb_functions() where function_name = "
+                       "'carers_ref'").fetchall()[0][0]:
+        prepare_refs(con)
+    head = con.sql(f"select * from ({sql}) limit 0")
+    if "refs" not in head.columns:
         return con.sql(sql).to_arrow_table().to_pylist()
-    con.execute("create or replace temp table _indicator_rows as "
-                f"select row_number() over () as _i, * from ({sql})")
+    numbers = "STRUCT" not in str(head.types[head.columns.index("refs")]).upper()
+    # Rows are told apart by the table's rowid (insertion order): a row_number() window
+    # would gather every row's reference list into one buffer (1 GiB at 10m rows).
+    con.execute(f"create or replace temp table _indicator_rows as select * from ({sql})")
     try:
-        return con.sql(SOURCES_FROM_REFS).to_arrow_table().to_pylist()
+        if numbers:
+            (lost,) = con.execute("select count(*) from (select unnest(refs) as ref from "
+                                  "_indicator_rows) where ref is null").fetchall()[0]
+            if lost:
+                raise IndicatorError(f"{lost} row reference(s) of this indicator query name a "
+                                     "file that no raw, staging or marts table holds: " + sql[:200])
+        return con.sql("with " + (REFS_AS_NUMBERS if numbers else REFS_AS_STRUCTS)
+                       + SOURCES_FROM_REFS).to_arrow_table().to_pylist()
     finally:
         con.execute("drop table if exists _indicator_rows")
 
@@ -114,6 +170,7 @@ def indicator_records(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict]:
 def run_indicator_sql(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> list[dict]:
     rows: list[dict] = []
     known = {i.id for i in catalogue.indicators}
+    prepare_refs(con)  # the files staged now
     for sql_name in catalogue.sql_files:
         sql = read_sql(sql_name.removesuffix(".sql")).strip().rstrip(";")
         records = indicator_records(con, sql)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,12 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 CODE_FOLDERS = ("assets", "expectations", "pipelines", "reporting", "sources", "warehouse")
 CODE_FILES = ("pyproject.toml", "uv.lock", "targets.yaml")
 CODE_SUFFIXES = {".py", ".sql", ".yaml", ".yml", ".html", ".css", ".js", ".j2"}
-NOT_CODE = (PROJECT_ROOT / "sources" / "data", PROJECT_ROOT / "warehouse" / "publish")
+# Data and what runs write under the project's folders (editions, validation results and
+# Data Docs, caches, run folders): never code. Data Docs are HTML and rewritten after every run,
+# so counting them as code made every refresh read as new code.
+NOT_CODE = (PROJECT_ROOT / "sources" / "data", PROJECT_ROOT / "warehouse" / "publish",
+            PROJECT_ROOT / "warehouse" / "gx", PROJECT_ROOT / "warehouse" / "cache",
+            PROJECT_ROOT / "warehouse" / "run")
 CATALOGUE = ("warehouse/catalogue.yaml", "warehouse/catalogue.d/*.yaml")
 
 
@@ -42,14 +48,14 @@ def _digest(paths: Iterable[Path], root: Path) -> str:
 def code_version(root: Path = PROJECT_ROOT, exclude: Iterable[Path] = ()) -> str:
     """sha256 over the project's code and configuration files (not data, not editions), so an
     uncommitted edit counts as a new version as much as a commit does."""
-    skip = [p.resolve() for p in (*NOT_CODE, *exclude)]
+    skip = {p.resolve() for p in (*NOT_CODE, *exclude)}
     found = [root / name for name in CODE_FILES if (root / name).is_file()]
     for folder in CODE_FOLDERS:
-        for path in (root / folder).rglob("*"):
-            if path.suffix in CODE_SUFFIXES and path.is_file() \
-                    and "__pycache__" not in path.parts \
-                    and not any(path.resolve().is_relative_to(s) for s in skip):
-                found.append(path)
+        for here, dirs, files in os.walk(root / folder):
+            # Prune data, editions and run folders instead of walking every file in them.
+            dirs[:] = [d for d in dirs if d != "__pycache__"
+                       and (Path(here) / d).resolve() not in skip]
+            found.extend(Path(here) / f for f in files if Path(f).suffix in CODE_SUFFIXES)
     return _digest(found, root)
 
 

@@ -481,6 +481,7 @@ def _build(con: duckdb.DuckDBPyConnection, spec: Return, today: date) -> Staging
         from v
         left join winners as w using (source_org, _fy, _source_sha256)
     """)
+    con.execute("drop table _validated")  # every row is in _ranked now: free its memory
     final = "_ranked"
     if key:
         final = "_keyed"
@@ -489,7 +490,10 @@ def _build(con: duckdb.DuckDBPyConnection, spec: Return, today: date) -> Staging
         con.execute(f"""
             create or replace temp table _keyed as
             with k as (
-                select *,
+                -- Only the row's address beside the window results: the windows then sort
+                -- a few columns, not every column of the return (at 10m rows the whole
+                -- row exhausted DuckDB's memory limit here).
+                select _source_sha256, _source_file, _source_row,
                        row_number() over (partition by {partition}
                                           order by _first_seen, _source_file, _source_row) as _n,
                        first(_source_row) over (partition by {partition}

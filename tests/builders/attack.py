@@ -11,6 +11,23 @@ import pandas as pd
 from reporting.disclosure import SUPPRESSED
 
 ENGLAND = "E92000001"
+ROTHERHAM, YORKSHIRE = "E08000018", "E12000003"
+
+
+def row(**kw) -> dict:
+    """One indicator_values row of a made-up people indicator (Rotherham, FY2024, `all`);
+    keywords replace any column. The value is the numerator unless given."""
+    base = {"indicator_id": "people", "area_code": ROTHERHAM, "area_level": "district",
+            "region_code": YORKSHIRE, "is_sum_of_districts": False, "period_id": "FY2024",
+            "breakdown": "all", "numerator": None, "denominator": None, "value": None,
+            "lower_ci": None, "upper_ci": None, "england_value": None,
+            "england_comparison": None, "region_value": None, "region_comparison": None,
+            "previous_period_id": None, "previous_value": None, "change": None,
+            "direction": None, "rank": None, "rank_of": None, "symbol": None}
+    base.update(kw)
+    if base["value"] is None and base["numerator"] is not None:
+        base["value"] = float(base["numerator"])
+    return base
 
 
 def shown(x) -> bool:

@@ -277,3 +277,33 @@ def test_protection_is_exact_on_a_pinned_example():
     assert out.loc[out.breakdown == "all", "numerator"].iloc[0] == 20
     widths = [hi - lo for cell, (lo, hi) in outsider.intervals([out]).items() if cell[-1] == "n"]
     assert len(widths) == 3 and all(math.isclose(w, 20) for w in widths)
+
+
+def test_an_earlier_edition_that_leaks_on_its_own_is_named_not_repeated():
+    # An edition published under older rules (primary suppression only) already gives away
+    # school 1 and parent 3 on its own. Nothing published now can take that back: the next
+    # edition must still publish, add no recovery of its own, and name the leaking edition.
+    truth = pd.DataFrame(young_carers())
+    leaky = _primary_only(truth)
+    leaky.attrs["edition"] = "20250101T000000Z-old"
+    on_its_own = outsider.recovered(outsider.intervals([leaky], [truth]), [truth])
+    assert {c[1:] for c in on_its_own} == {
+        ("young_carers_referrals", R, "CY2024", "parent", "n"),
+        ("young_carers_referrals", R, "CY2024", "school", "n"),
+        ("young_carers_referrals_from_schools_pct", R, "CY2024", "all", "n"),
+        # the percentage's hidden base is the 20 referrals shown beside it
+        ("young_carers_referrals_from_schools_pct", R, "CY2024", "all", "d")}
+    out, decision = protect(truth, PEOPLE, CATALOGUE.relations, TYPES, [leaky])
+    excused: dict = {}
+    audit_published(out, truth, PEOPLE, CATALOGUE.relations, TYPES, [leaky], excused)
+    named = {c[:4] for c in decision.disclosed_before} | {c[:4] for c in excused}
+    assert ("young_carers_referrals", R, "CY2024", "parent") in named
+    assert set(decision.disclosed_before.values()) | set(excused.values()) == {
+        "20250101T000000Z-old"}
+    report = decision.report()["disclosed_by_earlier_editions"]
+    assert report and {r["edition"] for r in report} == {"20250101T000000Z-old"}
+    # the new edition alone gives nothing away, and beside the old one adds nothing to it
+    assert outsider.recovered(outsider.intervals([out], [truth]), [truth]) == {}
+    both = outsider.recovered(outsider.intervals([leaky, out], [truth, truth]),
+                              [truth, truth], [leaky, out])
+    assert {c[1:] for c in both} <= {c[1:] for c in on_its_own}

@@ -11,23 +11,12 @@ import pandas as pd
 from reporting.board import board_table
 from reporting.disclosure import SUPPRESSED, suppress
 from tests.builders.attack import attack, hidden_cells, shown
+from tests.builders.attack import row as _row
 from warehouse.catalogue import load
 
 R, REGION, OTHER, ENGLAND = "E08000018", "E12000003", "E08000016", "E92000001"
 
 
-def _row(**kw) -> dict:
-    base = {"indicator_id": "people", "area_code": R, "area_level": "district",
-            "region_code": REGION, "is_sum_of_districts": False, "period_id": "FY2024",
-            "breakdown": "all", "numerator": None, "denominator": None, "value": None,
-            "lower_ci": None, "upper_ci": None, "england_value": None,
-            "england_comparison": None, "region_value": None, "region_comparison": None,
-            "previous_period_id": None, "previous_value": None, "change": None,
-            "direction": None, "rank": None, "rank_of": None, "symbol": None}
-    base.update(kw)
-    if base["value"] is None and base["numerator"] is not None:
-        base["value"] = float(base["numerator"])
-    return base
 
 
 def _assert_nothing_recovered(truth: pd.DataFrame, out: pd.DataFrame) -> None:

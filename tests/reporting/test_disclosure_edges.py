@@ -12,23 +12,12 @@ import pytest
 from reporting.disclosure import SUPPRESSED, is_small, suppress
 from tests.builders import outsider
 from tests.builders.attack import attack, hidden_cells
+from tests.builders.attack import row as _row
 
 R, OTHER, THIRD = "E08000018", "E08000016", "E08000019"
 YORKS, NORTH_EAST, ENGLAND = "E12000003", "E12000001", "E92000001"
 
 
-def _row(**kw) -> dict:
-    base = {"indicator_id": "people", "area_code": R, "area_level": "district",
-            "region_code": YORKS, "is_sum_of_districts": False, "period_id": "FY2024",
-            "breakdown": "all", "numerator": None, "denominator": None, "value": None,
-            "lower_ci": None, "upper_ci": None, "england_value": None,
-            "england_comparison": None, "region_value": None, "region_comparison": None,
-            "previous_period_id": None, "previous_value": None, "change": None,
-            "direction": None, "rank": None, "rank_of": None, "symbol": None}
-    base.update(kw)
-    if base["value"] is None and base["numerator"] is not None:
-        base["value"] = float(base["numerator"])
-    return base
 
 
 def _hidden(out: pd.DataFrame) -> set[tuple]:

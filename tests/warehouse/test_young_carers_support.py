@@ -19,6 +19,7 @@ from sources.returns.read import read_return
 from tests.builders.dfe import SHIPPED, dfe_warehouse, young_carer_values
 from warehouse import db
 from warehouse.db import read_sql
+from warehouse.indicators import indicator_records
 from warehouse.returns import build_staging, check_return, load_raw
 
 TODAY = dt.date(2026, 11, 23)
@@ -91,7 +92,7 @@ def _service_rows(con) -> dict:
     db.replace_table(con, "marts.dim_period", pd.DataFrame(dim_period_rows()))
     db.create_table_from_sql(con, "marts.young_carers_reconciliation",
                              "young_carers_reconciliation")
-    rows = con.sql(read_sql("indicators/young_carers")).to_arrow_table().to_pylist()
+    rows = indicator_records(con, read_sql("indicators/young_carers"))
     return {(r["indicator_id"], r["period_id"], r["breakdown"]): r for r in rows}
 
 

@@ -42,6 +42,6 @@ select
                || ' median absolute deviations from the median; rank ' || council_rank
                || ' of ' || councils || ' councils (1 = highest)' else '' end
         || ' (Office for Local Government).' as note,
-    [{'f': _source_file, 's': _source_sha256, 'r': _source_row}] as refs
+    [carers_ref(_source_file, _source_sha256, _source_row)] as refs
 from rows
 order by indicator_id, period_id, area_code

@@ -10,7 +10,7 @@ with
 
 ca as (
     select *, 'FY' || financial_year as period_id,
-           {'f': _source_file, 's': _source_sha256, 'r': _source_row} as ref
+           carers_ref(_source_file, _source_sha256, _source_row) as ref
     from staging.carer_assessments
 ),
 

@@ -6,14 +6,14 @@ with
 ev as (
     select *, 'FY' || financial_year as period_id,
            carers_attending + coalesce(professionals_attending, 0) as attendance,
-           {'f': _source_file, 's': _source_sha256, 'r': _source_row} as ref
+           carers_ref(_source_file, _source_sha256, _source_row) as ref
     from staging.events
 ),
 
 -- Membership at the latest count taken in each financial year.
 members as (
     select "group", 'FY' || financial_year as period_id, members, financial_year,
-           {'f': _source_file, 's': _source_sha256, 'r': _source_row} as ref
+           carers_ref(_source_file, _source_sha256, _source_row) as ref
     from (select *, row_number() over (partition by "group", financial_year
                                        order by as_at desc, _source_row desc) as rn
           from staging.membership)

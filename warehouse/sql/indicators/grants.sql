@@ -5,7 +5,7 @@ with
 
 aw as (
     select *, 'FY' || financial_year as period_id,
-           {'f': _source_file, 's': _source_sha256, 'r': _source_row} as ref,
+           carers_ref(_source_file, _source_sha256, _source_row) as ref,
            case when programme like 'small_grants%' then 'small'
                 when programme like 'covid_carers_grant%' then 'covid' end as scheme
     from staging.grant_awards
@@ -14,7 +14,7 @@ aw as (
 -- Outcomes are dated by the award's financial year, so a programme's results sit with it.
 oc as (
     select o.*, a.period_id, a.scheme,
-           {'f': o._source_file, 's': o._source_sha256, 'r': o._source_row} as ref
+           carers_ref(o._source_file, o._source_sha256, o._source_row) as ref
     from staging.grant_outcomes as o
     join (select distinct on (grant_id) grant_id, period_id, scheme from aw
           where decision = 'awarded') as a using (grant_id)
@@ -87,7 +87,7 @@ measures as (
     from oc where case_studies is not null group by period_id
 )
 
--- `refs` (one {f, s, r} per staged row used) is regrouped into per-file sources by
+-- `refs` (one carers_ref number per staged row used) is regrouped into per-file sources by
 -- warehouse/indicators.py, the same for every return-based indicator file.
 select indicator_id, 'E08000018' as area_code, period_id, breakdown,
        numerator::double as numerator, denominator::double as denominator,

@@ -5,7 +5,7 @@ with
 
 nl as (
     select *, 'FY' || financial_year as period_id,
-           {'f': _source_file, 's': _source_sha256, 'r': _source_row} as ref
+           carers_ref(_source_file, _source_sha256, _source_row) as ref
     from staging.newsletter
 ),
 
@@ -18,13 +18,13 @@ latest as (
 
 web as (
     select *, 'FY' || financial_year as period_id,
-           {'f': _source_file, 's': _source_sha256, 'r': _source_row} as ref
+           carers_ref(_source_file, _source_sha256, _source_row) as ref
     from staging.web
 ),
 
 info as (
     select *, 'FY' || financial_year as period_id,
-           {'f': _source_file, 's': _source_sha256, 'r': _source_row} as ref
+           carers_ref(_source_file, _source_sha256, _source_row) as ref
     from staging.information_requests
 ),
 
@@ -72,7 +72,7 @@ measures as (
     from info group by period_id, channel
 )
 
--- `refs` (one {f, s, r} per staged row used) is regrouped into per-file sources by
+-- `refs` (one carers_ref number per staged row used) is regrouped into per-file sources by
 -- warehouse/indicators.py, the same for every return-based indicator file.
 select indicator_id, 'E08000018' as area_code, period_id, breakdown,
        numerator::double as numerator, denominator::double as denominator,

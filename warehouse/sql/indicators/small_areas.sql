@@ -52,12 +52,12 @@ select
                 when hi < district_p then 'significantly lower than'
                 else 'not significantly different from' end
         || ' the Rotherham average (' || printf('%.1f', 100 * district_p) || '%).' as note,
-    [{'f': _source_file, 's': _source_sha256, 'r': _source_row}] as refs
+    [carers_ref(_source_file, _source_sha256, _source_row)] as refs
 from wilson
 union all
 select indicator_id, 'E08000018', 'Rotherham', 'district', false, 'CD2021', 'all',
        num::double, den::double, null::double, null::varchar,
        'Rotherham average (district total, the comparator for its LSOAs).',
-       [{'f': _source_file, 's': _source_sha256, 'r': _source_row}]
+       [carers_ref(_source_file, _source_sha256, _source_row)]
 from district
 order by indicator_id, area_code

@@ -4,12 +4,16 @@
 with
 
 census as (
-    select * from marts.young_carers_school_census where phase = 'all'
+    select * replace (carers_refs(refs) as refs, carers_refs(school_refs) as school_refs,
+                      carers_refs(parent_refs) as parent_refs)
+    from marts.young_carers_school_census where phase = 'all'
 ),
 
 -- School phases (primary, secondary, special...) where the file has them: the rate by phase.
 by_phase as (
-    select * from marts.young_carers_school_census where phase <> 'all'
+    select * replace (carers_refs(refs) as refs, carers_refs(school_refs) as school_refs,
+                      carers_refs(parent_refs) as parent_refs)
+    from marts.young_carers_school_census where phase <> 'all'
 ),
 
 symbols (ees, gss) as (
@@ -104,7 +108,7 @@ school_census_noted as (
 
 -- The young carers' service return --------------------------------------------------------
 ycs as (
-    select *, {'f': _source_file, 's': _source_sha256, 'r': _source_row} as ref
+    select *, carers_ref(_source_file, _source_sha256, _source_row) as ref
     from staging.young_carers_support
 ),
 

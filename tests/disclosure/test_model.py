@@ -1,0 +1,203 @@
+"""The equations disclosure control builds from a table (reporting/disclosure.py build_model),
+pinned exactly on small hand-made tables: which counts are linked, by what coefficients, and
+which declared relations are dropped because the values do not follow them. Each test names
+the route an attacker would have if the equation were missing or wrong."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pandas as pd
+
+from reporting.disclosure import (
+    _distinct,
+    build_model,
+    disclosed_before,
+    edition_names,
+    protect,
+    published_system,
+)
+from tests.builders.attack import row
+from warehouse.catalogue import Ref, Relation
+
+R, OTHER, THIRD = "E08000018", "E08000016", "E08000019"
+YORKS, NE = "E12000003", "E12000001"
+COUNTS = {"apps": "count", "inel": "count", "x": "count", "y": "count", "rate": "proportion"}
+
+
+def cell(ind, part="n", breakdown="all", area=R, period="FY2024"):
+    return (ind, area, period, breakdown, part)
+
+
+def model_of(rows, relations=(), people=None, check=True):
+    frame = pd.DataFrame(rows)
+    return build_model(frame, list(relations), people or set(frame["indicator_id"]), COUNTS,
+                       check=check)
+
+
+def test_a_complement_is_the_whole_less_its_part_and_is_linked_to_both():
+    # 30 applications, 3 ineligible: 27 eligible, a count of people never shown
+    rel = Relation("complement", "t", total=Ref("apps"), refs=(Ref("inel"),))
+    model = model_of([row(indicator_id="apps", numerator=30),
+                      row(indicator_id="inel", numerator=3)], [rel])
+    rest = cell("apps", "c")
+    assert model.value[rest] == 27.0
+    assert rest in model.derived
+    assert model.equations == [{cell("apps"): 1.0, cell("inel"): -1.0, rest: -1.0}]
+
+
+def test_undeclared_breakdowns_add_up_whatever_their_names_sort_before_or_after_all():
+    # "aged_18_64" sorts before "all", "female" after it, and both come first in the table:
+    # only `all` is the total
+    rows = [row(indicator_id="x", breakdown="aged_18_64", numerator=4, denominator=15),
+            row(indicator_id="x", breakdown="female", numerator=6, denominator=25),
+            row(indicator_id="x", numerator=10, denominator=40)]
+    model = model_of(rows)
+    assert {cell("x"): 1.0, cell("x", breakdown="aged_18_64"): -1.0,
+            cell("x", breakdown="female"): -1.0} in model.equations
+    assert {cell("x", "d"): 1.0, cell("x", "d", "aged_18_64"): -1.0,
+            cell("x", "d", "female"): -1.0} in model.equations
+    assert len(model.equations) == 2
+
+
+def test_an_indicator_with_other_relations_still_has_its_breakdowns_added_up():
+    # x is declared the same count as y, not as having breakdowns: its breakdowns still add up
+    rows = [row(indicator_id="x", numerator=10), row(indicator_id="y", numerator=10),
+            row(indicator_id="x", breakdown="female", numerator=6),
+            row(indicator_id="x", breakdown="male", numerator=4)]
+    same = Relation("same", "t", refs=(Ref("x"), Ref("y")))
+    model = model_of(rows, [same])
+    total = model.canon(cell("x"))
+    assert model.canon(cell("y")) == total
+    assert {total: 1.0, cell("x", breakdown="female"): -1.0,
+            cell("x", breakdown="male"): -1.0} in model.equations
+
+
+def test_a_breakdown_with_one_part_is_an_equation_of_two_counts():
+    model = model_of([row(indicator_id="x", numerator=7),
+                      row(indicator_id="x", breakdown="female", numerator=7)],
+                     [Relation("breakdowns", "t", indicator="x")])
+    assert model.equations == [{cell("x"): 1.0, cell("x", breakdown="female"): -1.0}]
+
+
+def test_a_declared_relation_the_values_do_not_follow_is_dropped_and_named():
+    rel = Relation("sum", "t", total=Ref("apps"), refs=(Ref("inel"), Ref("x")))
+    holds = model_of([row(indicator_id="apps", numerator=30),
+                      row(indicator_id="inel", numerator=3), row(indicator_id="x", numerator=27)],
+                     [rel])
+    assert holds.equations == [{cell("apps"): 1.0, cell("inel"): -1.0, cell("x"): -1.0}]
+    assert holds.dropped == []
+    broken = model_of([row(indicator_id="apps", numerator=30),
+                       row(indicator_id="inel", numerator=3),
+                       row(indicator_id="x", numerator=26)], [rel])
+    assert broken.equations == []
+    assert broken.dropped == [f"sum {cell('apps')}"]
+
+
+def test_one_count_under_two_indicators_both_hidden_is_still_one_count():
+    # both rows published as [c]: no values to disagree, so they stay one unknown
+    rows = [row(indicator_id="x", numerator=None, symbol="[c]"),
+            row(indicator_id="y", numerator=None, symbol="[c]")]
+    model = model_of(rows, [Relation("same", "t", refs=(Ref("x"), Ref("y")))])
+    assert model.canon(cell("x")) == model.canon(cell("y"))
+    assert model.dropped == []
+    differ = model_of([row(indicator_id="x", numerator=3), row(indicator_id="y", numerator=4)],
+                      [Relation("same", "t", refs=(Ref("x"), Ref("y")))])
+    assert model.canon(cell("x")) != differ.canon(cell("y")) or differ.dropped
+    assert differ.dropped == [f"same {[cell('x'), cell('y')]}"]
+
+
+def test_districts_add_up_to_their_region_in_the_same_period_only():
+    def area_rows(period, values):
+        out = [row(indicator_id="x", period_id=period, area_code=a, numerator=v,
+                   region_code=YORKS if a != THIRD else None)
+               for a, v in zip((R, OTHER, THIRD), values, strict=True)]
+        out.append(row(indicator_id="x", period_id=period, area_code=YORKS,
+                       area_level="region", region_code=None,
+                       numerator=sum(values)))
+        out.append(row(indicator_id="x", period_id=period, area_code="E08000001",
+                       region_code=NE, numerator=50))
+        return out
+    rel = Relation("areas", "t", indicator="x", from_level="district")
+    model = model_of(area_rows("FY2023", [3, 10, 20]) + area_rows("FY2024", [4, 11, 22]), [rel])
+    region = [e for e in model.equations if cell("x", area=YORKS) in e]
+    # the district with no region code counts; the North East district does not
+    assert region == [{cell("x", area=YORKS): 1.0, cell("x"): -1.0,
+                       cell("x", area=OTHER): -1.0, cell("x", area=THIRD): -1.0}]
+    earlier = [e for e in model.equations if cell("x", area=YORKS, period="FY2023") in e]
+    assert earlier == [{cell("x", area=YORKS, period="FY2023"): 1.0,
+                        cell("x", period="FY2023"): -1.0,
+                        cell("x", area=OTHER, period="FY2023"): -1.0,
+                        cell("x", area=THIRD, period="FY2023"): -1.0}]
+
+
+def test_a_hidden_denominator_hides_its_numerator_even_when_that_is_zero():
+    # 0 of 4: the 4 is small; showing 0 with the value 0% would give nothing, but the
+    # numerator is hidden with its denominator (the value gives one from the other)
+    truth = pd.DataFrame([row(indicator_id="rate", numerator=0, denominator=4, value=0.0)])
+    _, decision = protect(truth, {"rate"}, [], COUNTS)
+    assert {cell("rate", "n"), cell("rate", "d")} <= decision.hidden
+
+
+def test_an_earlier_edition_discloses_a_count_only_around_its_true_value():
+    # earlier edition: total 10 and a 7 shown, so the hidden part is 3 exactly
+    eqs = [{"t": 1.0, "a": -1.0, "x": -1.0}]
+    extra = [(eqs, {"t": 10.0, "a": 7.0}, {"x"})]
+    assert disclosed_before(["x"], extra, {"x": 3.0}) == {"x": 0}
+    # today the count is 8: the old edition's 3 is no longer true, so discloses nothing now
+    assert disclosed_before(["x"], extra, {"x": 8.0}) == {}
+    # an interval 5 wide does not disclose
+    wide = [(eqs, {"t": 10.0}, {"x", "a"})]
+    assert disclosed_before(["x"], wide, {"x": 3.0}) == {}
+
+
+def test_earlier_editions_are_named_and_the_same_table_twice_is_one_system():
+    a = pd.DataFrame([row(indicator_id="x", numerator=3)])
+    b = pd.DataFrame([row(indicator_id="x", numerator=5)])
+    frames = _distinct([a, b, a.copy()])
+    assert edition_names(frames) == ["earlier edition 1, earlier edition 3",
+                                     "earlier edition 2"]
+    a.attrs["edition"] = "20260101T000000Z-aaaa"
+    assert edition_names(_distinct([a])) == ["20260101T000000Z-aaaa"]
+    assert "edition" not in b.attrs  # the caller's frames are not relabelled
+
+
+def test_a_published_table_as_an_attacker_holds_it():
+    rows = [row(indicator_id="rate", numerator=6, denominator=20, value=30.0),
+            row(indicator_id="x", numerator=None, symbol="[c]"),
+            row(indicator_id="x", breakdown="female", numerator=6),
+            row(indicator_id="x", breakdown="male", numerator=None, symbol="[c]")]
+    equations, known, unknown = published_system(pd.DataFrame(rows), [], {"rate", "x"},
+                                                 COUNTS)
+    assert known == {cell("rate"): 6.0, cell("rate", "d"): 20.0,
+                     cell("x", breakdown="female"): 6.0}
+    assert unknown == {cell("rate", "c"), cell("x"), cell("x", breakdown="male")}
+    assert sorted(map(sorted, (e.items() for e in equations))) == sorted(map(sorted, (
+        {cell("x"): 1.0, cell("x", breakdown="female"): -1.0,
+         cell("x", breakdown="male"): -1.0}.items(),
+        {cell("rate", "d"): 1.0, cell("rate"): -1.0, cell("rate", "c"): -1.0}.items())))
+
+
+def test_council_ranks_are_given_among_shown_values_when_there_are_no_area_ranks():
+    base = {"rank": None, "rank_of": None}
+    rows = [row(indicator_id="rate", area_code=a, numerator=n, denominator=d, value=v,
+                council_rank=k, council_rank_of=3, **base)
+            for a, n, d, v, k in ((R, 3, 3, 100.0, 1), (OTHER, 50, 60, 83.3, 2),
+                                  (THIRD, 40, 60, 66.7, 3))]
+    out = protect(pd.DataFrame(rows), {"rate"}, [], COUNTS)[0]
+    shown = out[out["area_code"] != R]
+    assert pd.isna(out.loc[out["area_code"] == R, "value"].iloc[0])
+    assert shown["council_rank"].tolist() == [1, 2]
+    assert shown["council_rank_of"].tolist() == [2, 2]
+
+
+def test_solving_prints_nothing_on_standard_output():
+    # HiGHS prints a banner when the first solver of a process is made
+    code = ("from reporting.disclosure import interval_audit; "
+            "print(interval_audit([{'t': 1.0, 'a': -1.0, 'b': -1.0}, "
+            "{'u': 1.0, 'b': -1.0, 'c': -1.0}], {'t': 6.0, 'u': 7.0}, {'a', 'b', 'c'}, "
+            "['a']))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120, check=True)
+    assert done.stdout == "{'a': (0.0, 6.0)}\n"
