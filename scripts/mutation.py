@@ -69,7 +69,7 @@ TARGETS: dict[str, Target] = {
                                                        "tests/sources/test_returns_reader_parts.py",
                                                        "tests/sources/test_returns_read.py",
                                                        "tests/sources/test_returns_messy_events.py"),
-                           80.0),
+                           88.0),
     "returns-contract": Target("sources/returns/contract.py",
                                ("tests/sources/test_returns_contract.py",
                                 "tests/warehouse/test_returns_rules.py",
