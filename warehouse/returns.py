@@ -37,7 +37,8 @@ PARSED = duckdb.struct_type({"value": "VARCHAR", "rule": "VARCHAR", "fix": "VARC
 NUMBER_TYPES = ("count", "whole", "money")
 
 
-@functools.lru_cache(maxsize=1 << 16)
+# pragma: no mutate on the cache: its size or its absence changes speed, never an answer.
+@functools.lru_cache(maxsize=1 << 16)  # pragma: no mutate
 def _parsed(kind: str, text: str, maximum: int | None) -> tuple[str | None, str | None,
                                                                   str | None]:
     result = parse(kind, text, maximum)
@@ -111,6 +112,17 @@ def load_raw(con: duckdb.DuckDBPyConnection, read: ReadReturn, loaded_at: dateti
     """Add a file's rows to raw history unless that content is there already.
 
     Returns (rows in the file, rows newly inserted)."""
+    try:
+        return _load_raw(con, read, loaded_at)
+    finally:
+        # The UTF-8 copy of a large CSV sent in another encoding (sources/returns/read.py) is
+        # removed whether its rows were new, already in raw history, or could not be read.
+        if read.scan is not None and read.scan.temporary:
+            read.scan.path.unlink(missing_ok=True)
+
+
+def _load_raw(con: duckdb.DuckDBPyConnection, read: ReadReturn, loaded_at: datetime
+              ) -> tuple[int, int]:
     spec = read.spec
     table = raw_table(spec)
     ensure_tables(con, spec)
@@ -143,9 +155,6 @@ def load_raw(con: duckdb.DuckDBPyConnection, read: ReadReturn, loaded_at: dateti
                                    f"the file could not be read as CSV ({_first_line(exc)})",
                                    "Open it in Excel and save it again as 'CSV UTF-8 (comma "
                                    "delimited)', then refresh.")]) from exc
-    finally:
-        if read.scan is not None and read.scan.temporary:
-            read.scan.path.unlink(missing_ok=True)
     return int(db.scalar(con, f"select count(*) from {table} where _source_sha256 = ?",
                          [sha])), 1
 

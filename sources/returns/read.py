@@ -206,9 +206,6 @@ def cell_text(value: object) -> str | None:
     return text or None
 
 
-_cell_text = cell_text  # the name earlier callers used
-
-
 def ranges(rows: list[int]) -> list[tuple[int, int]]:
     """Consecutive row numbers as (first, last) runs: [3, 4, 5, 9] -> [(3, 5), (9, 9)]."""
     runs: list[tuple[int, int]] = []
@@ -240,7 +237,7 @@ def _text_problem(path: Path, problem: textmod.TextProblem) -> SourceError:
                                 problem.fix)])
 
 
-def csv_grid(path: Path, spec: Return | None, limit: int | None = None) -> Grid:
+def csv_grid(path: Path, spec: Return | None) -> Grid:
     """The records of a CSV in its own encoding and delimiter (the one its header is found
     under; else the commonest)."""
     try:
@@ -251,8 +248,6 @@ def csv_grid(path: Path, spec: Return | None, limit: int | None = None) -> Grid:
     try:
         decoded = textmod.decode(data)
         text = decoded.text
-        if limit is not None:
-            text = "\n".join(text.splitlines()[: limit * 4])
         chosen = None
         for delimiter in textmod.DELIMITERS:
             try:
@@ -264,7 +259,7 @@ def csv_grid(path: Path, spec: Return | None, limit: int | None = None) -> Grid:
                 break
         if chosen is None:
             chosen = textmod.likely_delimiter(text)
-        rows = textmod.rows_of(text, chosen, limit)
+        rows = textmod.rows_of(text, chosen)
     except textmod.TextProblem as problem:
         raise _text_problem(path, problem) from problem
     return Grid(rows, encoding=decoded.encoding, delimiter=chosen, mixed=decoded.mixed)
@@ -287,16 +282,6 @@ def xlsx_grids(path: Path, spec: Return | None) -> tuple[list[Grid], list[Skippe
             notes.append(Skipped(0, f"{state} '{scan.name}' has no row with {what}: not read",
                                  scan.name))
     return grids, notes
-
-
-def grid_of(path: Path, spec: Return | None = None, limit: int | None = None
-            ) -> list[list[object]]:
-    """The first matching sheet or the CSV's records (for callers wanting one grid)."""
-    suffix = path.suffix.lower()
-    if suffix in XLSX_SUFFIXES:
-        grids, _ = xlsx_grids(path, spec)
-        return grids[0].rows if grids else []
-    return csv_grid(path, spec, limit).rows
 
 
 def refuse_suffix(path: Path) -> None:
@@ -325,14 +310,6 @@ def identify(path: Path) -> Return:
     if found is None:
         raise _missing_header_error(path, grid.rows, None)
     return found
-
-
-def sniff(path: Path) -> str | None:
-    """The return a file's header announces, or None."""
-    try:
-        return identify(path).kind
-    except SourceError:
-        return None
 
 
 def org_from_path(path: Path, landing: Path | None, kind: str) -> str:
@@ -501,6 +478,9 @@ def read_return(source: SourceFile, kind: str, landing: Path | None = None) -> R
 # Large CSVs ---------------------------------------------------------------------------------
 
 HEAD_BYTES = 1 << 20
+# Large files are read in blocks of this many bytes (characters when copying to UTF-8). Any
+# size gives the same result; tests set a few bytes to put lines across block boundaries.
+BLOCK = 1 << 24  # pragma: no mutate (a size only: every value gives the same answer)
 
 
 def _head_bytes(path: Path) -> bytes:
@@ -524,7 +504,7 @@ def _encoding_of_large(path: Path) -> str:
         if bom:
             handle.read(3)
             offset = 3
-        while block := handle.read(1 << 24):
+        while block := handle.read(BLOCK):
             multibyte = multibyte or bool(textmod._UTF8_MULTIBYTE.search(block))
             try:
                 decoder.decode(block)
@@ -550,7 +530,7 @@ def _line_at(path: Path, offset: int) -> int:
     lines = 1
     with path.open("rb") as handle:
         remaining = offset
-        while remaining > 0 and (block := handle.read(min(1 << 24, remaining))):
+        while remaining > 0 and (block := handle.read(min(BLOCK, remaining))):
             lines += block.count(b"\n")
             remaining -= len(block)
     return lines
@@ -591,7 +571,7 @@ def large_csv(path: Path, spec: Return) -> CsvScan | None:
         with tempfile.NamedTemporaryFile("w", encoding="utf-8", newline="", suffix=".csv",
                                          delete=False) as handle, \
                 path.open("r", encoding=codec, newline="") as source:
-            while block := source.read(1 << 22):
+            while block := source.read(BLOCK):
                 handle.write(block)
         text_path, temporary = Path(handle.name), True
     # Physical lines up to the header (a title row may hold a quoted newline).
@@ -600,7 +580,7 @@ def large_csv(path: Path, spec: Return) -> CsvScan | None:
         for _ in range(skip):
             handle.readline()
         previous = b"\n"
-        while block := handle.read(1 << 24):
+        while block := handle.read(BLOCK):
             joined = previous[-2:] + block
             if b"\n\n" in joined or b"\n\r\n" in joined:
                 if temporary:
