@@ -31,6 +31,7 @@ notes are blanked on hidden rows and rank phrases in notes are rewritten from th
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import re
@@ -291,14 +292,14 @@ def build_model(frame: pd.DataFrame, relations: Sequence[Relation], people: set[
     for (ind, _, _), members in index.by_group.items():
         if ind in declared or len(members) < 2:
             continue
-        total = [i for i in members if index.rows[i]["breakdown"] == "all"]
+        whole = next((i for i in members if index.rows[i]["breakdown"] == "all"), None)
         parts = [(*KEY_OF(index.rows[i]), "n") for i in members
                  if index.rows[i]["breakdown"] != "all"]
         parts = [c for c in parts if c in model.value]
-        if not total or not parts or (*KEY_OF(index.rows[total[0]]), "n") not in model.value:
+        if whole is None or not parts or (*KEY_OF(index.rows[whole]), "n") not in model.value:
             continue
-        eq = {(*KEY_OF(index.rows[total[0]]), "n"): 1.0, **{c: -1.0 for c in parts}}
-        label = f"breakdowns of {ind} {KEY_OF(index.rows[total[0]])}"
+        eq = {(*KEY_OF(index.rows[whole]), "n"): 1.0, **{c: -1.0 for c in parts}}
+        label = f"breakdowns of {ind} {KEY_OF(index.rows[whole])}"
         if label in skip:
             continue
         residual = sum(v * model.value[c] for c, v in eq.items())
@@ -537,28 +538,29 @@ class _Group:
                               f"group of {self.order[0]}")
 
 
-_BANNER_DONE = False
+@functools.cache
+def _absorb_banner() -> None:
+    """The first HiGHS instance of a process prints HiGHS's banner on standard output before
+    any option can be set: make that one with standard output sent to /dev/null."""
+    import highspy
+
+    sys.stdout.flush()
+    saved, devnull = os.dup(1), os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 1)
+        highspy.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(devnull)
 
 
 def _new_highs() -> Any:
-    """A HiGHS instance with its log off. The first one in a process prints HiGHS's banner
-    on standard output before any option can be set: it goes to /dev/null instead."""
+    """A HiGHS instance with its log off."""
     import highspy
 
-    global _BANNER_DONE
-    if _BANNER_DONE:
-        h = highspy.Highs()
-    else:
-        sys.stdout.flush()
-        saved, devnull = os.dup(1), os.open(os.devnull, os.O_WRONLY)
-        try:
-            os.dup2(devnull, 1)
-            h = highspy.Highs()
-        finally:
-            os.dup2(saved, 1)
-            os.close(saved)
-            os.close(devnull)
-        _BANNER_DONE = True
+    _absorb_banner()
+    h = highspy.Highs()
     h.setOptionValue("output_flag", False)
     # Small models solved again and again with a new objective: primal simplex from the last
     # basis (still feasible after the objective changes), no presolve to undo it each time.
@@ -737,8 +739,9 @@ def _system(model: Model, hidden: set[Cell], extra: Iterable[Sequence]
     every extra system (earlier editions: their own unknowns, linked to ours where a cell is
     hidden in both, so an attacker may take it as unchanged)."""
     equations = list(model.equations)
+    # (a derived count is also among the unknowns, which is what the audit uses)
     known = {model.canon(c): v for c, v in model.value.items()
-             if model.canon(c) not in hidden and c not in model.derived}
+             if model.canon(c) not in hidden}
     unknown = _unknowns(model, hidden)
     for tag, (eqs, kn, unk) in enumerate(extra):
         rename = {c: (f"{c[0]}@{tag}", *c[1:]) for c in set(kn) | set(unk)
@@ -880,10 +883,8 @@ def published_system(frame: pd.DataFrame, relations: Sequence[Relation], people:
     # One count under two indicators is one cell, named after one of them; which one depends
     # on the rows the table has. Another edition may name it after the other, so each name
     # is kept: shown, with its value; hidden, tied to the cell it names.
-    for c in model.value:
+    for c in model.alias:
         root = model.canon(c)
-        if root == c or c in model.derived:
-            continue
         if root in unknown:
             unknown.add(c)
             holding.append({c: 1.0, root: -1.0})

@@ -5,6 +5,7 @@ the route an attacker would have if the equation were missing or wrong."""
 
 from __future__ import annotations
 
+import math
 import subprocess
 import sys
 
@@ -201,3 +202,119 @@ def test_solving_prints_nothing_on_standard_output():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=120, check=True)
     assert done.stdout == "{'a': (0.0, 6.0)}\n"
+
+
+def test_declared_breakdowns_are_one_equation_whatever_the_names():
+    # parts named after `all` in sort order ("female", "male") are parts, never totals
+    rows = [row(indicator_id="x", breakdown="female", numerator=6),
+            row(indicator_id="x", breakdown="male", numerator=4),
+            row(indicator_id="x", numerator=10)]
+    model = model_of(rows, [Relation("breakdowns", "t", indicator="x")])
+    assert model.equations == [{cell("x"): 1.0, cell("x", breakdown="female"): -1.0,
+                                cell("x", breakdown="male"): -1.0}]
+    assert model.dropped == []  # no "female = male" equation tried and found not to hold
+
+
+def test_areas_add_up_breakdown_by_breakdown():
+    rel = Relation("areas", "t", indicator="x", from_level="district")
+    rows = []
+    for breakdown, values in (("all", (3, 10)), ("female", (1, 6))):
+        rows += [row(indicator_id="x", breakdown=breakdown, area_code=a, numerator=v)
+                 for a, v in zip((R, OTHER), values, strict=True)]
+        rows.append(row(indicator_id="x", breakdown=breakdown, area_code=YORKS,
+                        area_level="region", region_code=None, numerator=sum(values)))
+    model = model_of(rows, [rel])
+    regions = [e for e in model.equations if any(c[1] == YORKS for c in e)]
+    assert sorted(regions, key=str) == sorted([
+        {cell("x", area=YORKS): 1.0, cell("x"): -1.0, cell("x", area=OTHER): -1.0},
+        {cell("x", breakdown="female", area=YORKS): 1.0, cell("x", breakdown="female"): -1.0,
+         cell("x", breakdown="female", area=OTHER): -1.0}], key=str)
+
+
+def test_district_denominators_add_up_to_the_region_and_a_sum_that_is_off_is_not_used():
+    def rows_with(region_den):
+        return [row(indicator_id="x", area_code=R, numerator=3, denominator=40),
+                row(indicator_id="x", area_code=OTHER, numerator=10, denominator=60),
+                row(indicator_id="x", area_code=YORKS, area_level="region",
+                    region_code="E92000001", is_sum_of_districts=True, numerator=13,
+                    denominator=region_den)]
+    model = model_of(rows_with(100))
+    assert {cell("x", "d", area=YORKS): 1.0, cell("x", "d"): -1.0,
+            cell("x", "d", area=OTHER): -1.0} in model.equations
+    assert model.unused == []
+    off = model_of(rows_with(101))  # the region's denominator is not the districts' sum
+    assert not any(cell("x", "d", area=YORKS) in e for e in off.equations)
+    assert off.unused == [f"district denominators {('x', 'FY2024', 'all', YORKS)}"]
+
+
+def test_undeclared_breakdowns_off_by_one_are_not_used():
+    rows = [row(indicator_id="x", numerator=11), row(indicator_id="x", breakdown="f",
+                                                      numerator=6),
+            row(indicator_id="x", breakdown="m", numerator=4)]
+    model = model_of(rows)
+    assert model.equations == []
+    assert model.unused == [f"breakdowns of x {('x', R, 'FY2024', 'all')}"]
+
+
+def test_a_complement_is_never_taken_as_shown():
+    # 3 of 20 hidden: the 17 others are a count too, never shown, so the 20 alone leaves the
+    # 3 anywhere in 0-20 and nothing more needs hiding
+    truth = pd.DataFrame([row(indicator_id="rate", numerator=3, denominator=20, value=15.0)])
+    _, decision = protect(truth, {"rate"}, [], COUNTS)
+    assert decision.hidden == {cell("rate", "n")}
+    assert decision.intervals[cell("rate", "n")] == (0.0, 20.0)
+
+
+def test_an_unknown_in_no_equation_is_anywhere_from_zero_up():
+    from reporting.disclosure import interval_audit
+
+    # the first group has nothing to audit; the second is pinned; the third is free
+    eqs = [{"t": 1.0, "a": -1.0, "b": -1.0}, {"u": 1.0, "c": -1.0}]
+    intervals = interval_audit(eqs, {"t": 5.0, "u": 3.0}, {"a", "b", "c", "d"}, ["c", "d"])
+    assert intervals == {"c": (3.0, 3.0), "d": (0.0, math.inf)}
+
+
+def test_ranks_without_area_rank_columns_are_still_given_among_shown():
+    rows = [row(indicator_id="rate", area_code=a, numerator=n, denominator=d, value=v,
+                council_rank=k, council_rank_of=3)
+            for a, n, d, v, k in ((R, 3, 3, 100.0, 1), (OTHER, 50, 60, 83.3, 2),
+                                  (THIRD, 40, 60, 66.7, 3))]
+    frame = pd.DataFrame(rows).drop(columns=["rank", "rank_of"])
+    out = protect(frame, {"rate"}, [], COUNTS)[0]
+    assert out.loc[out["area_code"] != R, "council_rank"].tolist() == [1, 2]
+
+
+def test_the_refusal_names_each_narrowed_cell_and_its_interval():
+    import pytest
+
+    from reporting.disclosure import DisclosureError, audit_published
+
+    truth = pd.DataFrame([row(indicator_id="x", numerator=10),
+                          row(indicator_id="x", breakdown="f", numerator=3),
+                          row(indicator_id="x", breakdown="m", numerator=7)])
+    leaky = truth.copy()
+    leaky[["numerator", "value"]] = leaky[["numerator", "value"]].astype(object)
+    leaky.loc[1, ["numerator", "value", "symbol"]] = [None, None, "[c]"]
+    with pytest.raises(DisclosureError) as refused:
+        audit_published(leaky, truth, {"x"}, [], COUNTS)
+    assert str(refused.value) == (
+        f"1 hidden cell(s) could be narrowed to less than 5: {cell('x', breakdown='f')} "
+        "in [3, 3]. Nothing was published.")
+    # six such cells: all counted, the first five named
+    many = pd.concat([leaky.assign(indicator_id=f"x{k}") for k in range(6)], ignore_index=True)
+    truths = pd.concat([truth.assign(indicator_id=f"x{k}") for k in range(6)],
+                       ignore_index=True)
+    with pytest.raises(DisclosureError) as refused:
+        audit_published(many, truths, {f"x{k}" for k in range(6)}, [], COUNTS)
+    text = str(refused.value)
+    assert text.startswith("6 hidden cell(s) could be narrowed to less than 5: ")
+    assert [f"x{k}" in text for k in range(6)] == [True] * 5 + [False]
+
+
+def test_a_row_hidden_in_an_earlier_edition_without_a_denominator_column_stays_hidden():
+    earlier = pd.DataFrame([row(indicator_id="x", numerator=None, symbol="[c]")]).drop(
+        columns=["denominator"])
+    truth = pd.DataFrame([row(indicator_id="x", numerator=9)])
+    out, decision = protect(truth, {"x"}, [], COUNTS, [earlier])
+    assert decision.carried == {cell("x")}
+    assert pd.isna(out.loc[0, "numerator"])
