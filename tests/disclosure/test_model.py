@@ -318,3 +318,48 @@ def test_a_row_hidden_in_an_earlier_edition_without_a_denominator_column_stays_h
     out, decision = protect(truth, {"x"}, [], COUNTS, [earlier])
     assert decision.carried == {cell("x")}
     assert pd.isna(out.loc[0, "numerator"])
+
+
+def test_a_complement_whose_part_sorts_before_its_whole():
+    rel = Relation("complement", "t", total=Ref("x"), refs=(Ref("apps"),))
+    model = model_of([row(indicator_id="x", numerator=30),
+                      row(indicator_id="apps", numerator=3)], [rel])
+    assert model.value[cell("x", "c")] == 27.0
+
+
+def test_one_count_under_two_indicators_is_matched_breakdown_by_breakdown():
+    # x's `all` is y's `all`; x's breakdown "aged_18_64" is not
+    rows = [row(indicator_id="x", numerator=10), row(indicator_id="y", numerator=10),
+            row(indicator_id="x", breakdown="aged_18_64", numerator=4),
+            row(indicator_id="x", breakdown="female", numerator=6)]
+    model = model_of(rows, [Relation("same", "t", refs=(Ref("x"), Ref("y")))])
+    assert model.canon(cell("y")) == model.canon(cell("x"))
+    assert model.alias == {cell("y"): cell("x")}
+    assert model.dropped == []
+
+
+def test_a_sum_over_every_breakdown_and_another_term():
+    # t = every breakdown of x (not `all`) + y: 10 = (3 + 4) + 3
+    rel = Relation("sum", "t", total=Ref("apps"), refs=(Ref("x", breakdown="*"), Ref("y")))
+    rows = [row(indicator_id="apps", numerator=10), row(indicator_id="x", numerator=7),
+            row(indicator_id="x", breakdown="a", numerator=3),
+            row(indicator_id="x", breakdown="b", numerator=4),
+            row(indicator_id="y", numerator=3)]
+    model = model_of(rows, [rel])
+    assert {cell("apps"): 1.0, cell("x", breakdown="a"): -1.0, cell("x", breakdown="b"): -1.0,
+            cell("y"): -1.0} in model.equations
+    assert model.dropped == []
+
+
+def test_the_manifest_names_each_cell_an_earlier_edition_discloses():
+    from reporting.disclosure import disclosed_report
+
+    found = {cell("x", "n", "female"): "e1", cell("rate", "c"): "e2",
+             cell("y", "d", area=OTHER, period="FY2023"): "e1"}
+    assert disclosed_report(found) == [
+        {"indicator_id": "rate", "area_code": R, "period_id": "FY2024", "breakdown": "all",
+         "count": "complement", "edition": "e2"},
+        {"indicator_id": "x", "area_code": R, "period_id": "FY2024", "breakdown": "female",
+         "count": "numerator", "edition": "e1"},
+        {"indicator_id": "y", "area_code": OTHER, "period_id": "FY2023", "breakdown": "all",
+         "count": "denominator", "edition": "e1"}]
