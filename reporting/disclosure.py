@@ -187,7 +187,7 @@ def build_model(frame: pd.DataFrame, relations: Sequence[Relation], people: set[
         if len(eq) < 2 or what in skip:
             return
         if check and not any(c in model.latent for c in eq):
-            residual = sum(v * model.value.get(c, 0.0) for c, v in eq.items())
+            residual = sum(v * model.value[c] for c, v in eq.items())  # none is latent
             if not math.isnan(residual) and abs(residual) > 1e-6:
                 model.dropped.append(what)
                 return
@@ -460,7 +460,7 @@ class _Group:
                 if c in self.pos:
                     coef[self.pos[c]] += v
                 else:
-                    self.rhs[row] -= v * known.get(c, 0.0)
+                    self.rhs[row] -= v * known[c]  # every cell is known or unknown
             self.rows.append(coef)
         self._highs: Any = None
         self._cost_at: int | None = None

@@ -363,3 +363,24 @@ def test_the_manifest_names_each_cell_an_earlier_edition_discloses():
          "count": "numerator", "edition": "e1"},
         {"indicator_id": "y", "area_code": OTHER, "period_id": "FY2023", "breakdown": "all",
          "count": "denominator", "edition": "e1"}]
+
+
+def test_districts_with_no_region_add_up_to_the_country():
+    rel = Relation("areas", "t", indicator="x", from_level="district")
+    rows = [row(indicator_id="x", area_code=a, numerator=v, region_code=None)
+            for a, v in ((R, 3), (OTHER, 10))]
+    rows.append(row(indicator_id="x", area_code="E92000001", area_level="country",
+                    region_code=None, numerator=13))
+    model = model_of(rows, [rel])
+    assert model.equations == [{cell("x", area="E92000001"): 1.0, cell("x"): -1.0,
+                                cell("x", area=OTHER): -1.0}]
+
+
+def test_an_indicator_with_an_areas_relation_still_has_its_breakdowns_added_up():
+    rel = Relation("areas", "t", indicator="x", from_level="district")
+    rows = [row(indicator_id="x", numerator=10),
+            row(indicator_id="x", breakdown="female", numerator=6),
+            row(indicator_id="x", breakdown="male", numerator=4)]
+    model = model_of(rows, [rel])
+    assert model.equations == [{cell("x"): 1.0, cell("x", breakdown="female"): -1.0,
+                                cell("x", breakdown="male"): -1.0}]
