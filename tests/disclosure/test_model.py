@@ -384,3 +384,35 @@ def test_an_indicator_with_an_areas_relation_still_has_its_breakdowns_added_up()
     model = model_of(rows, [rel])
     assert model.equations == [{cell("x"): 1.0, cell("x", breakdown="female"): -1.0,
                                 cell("x", breakdown="male"): -1.0}]
+
+
+def test_declared_breakdowns_include_parts_named_before_all():
+    rows = [row(indicator_id="x", numerator=10),
+            row(indicator_id="x", breakdown="aged_18_64", numerator=6),
+            row(indicator_id="x", breakdown="aged_65_plus", numerator=4)]
+    model = model_of(rows, [Relation("breakdowns", "t", indicator="x")])
+    assert model.equations == [{cell("x"): 1.0, cell("x", breakdown="aged_18_64"): -1.0,
+                                cell("x", breakdown="aged_65_plus"): -1.0}]
+
+
+def test_one_equation_with_a_coefficient_between_zero_and_one():
+    import numpy as np
+
+    from reporting.disclosure import _one_equation_bounds
+
+    # 2a + b = 10: a is at most 5, b at most 10, both can be 0
+    assert _one_equation_bounds(np.array([2.0, 1.0]), 10.0, 0) == (0.0, 5.0)
+    assert _one_equation_bounds(np.array([2.0, 1.0]), 10.0, 1) == (0.0, 10.0)
+
+
+def test_relations_are_found_whatever_row_of_the_indicator_comes_first():
+    # a breakdown row of x (and of the total) comes before its `all` row in the table
+    rows = [row(indicator_id="x", breakdown="female", numerator=6),
+            row(indicator_id="x", numerator=10), row(indicator_id="y", numerator=10),
+            row(indicator_id="apps", breakdown="female", numerator=9),
+            row(indicator_id="apps", numerator=13), row(indicator_id="inel", numerator=3)]
+    model = model_of(rows, [Relation("same", "t", refs=(Ref("x"), Ref("y"))),
+                            Relation("sum", "t", total=Ref("apps"),
+                                     refs=(Ref("x"), Ref("inel")))])
+    assert model.canon(cell("y")) == model.canon(cell("x"))
+    assert {cell("apps"): 1.0, cell("x"): -1.0, cell("inel"): -1.0} in model.equations
