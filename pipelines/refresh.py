@@ -236,10 +236,10 @@ def cmd_refresh(args: argparse.Namespace) -> int:
             done = None if tags else uptodate.up_to_date(warehouse, publish, read_key)
             if done is not None:
                 print(f"Up to date: nothing changed since refresh {done['run_id']} "
-                      f"({done['finished']}), which published edition {done['latest']}: the "
-                      "same landing and public files, catalogue, code and settings, on the same "
-                      f"day, and the warehouse untouched since. Nothing was rebuilt; `latest` "
-                      f"stays on {done['latest']}. `carers refresh --force` rebuilds anyway.")
+                      f"({done['finished']}): the same landing and public files, catalogue, "
+                      "code and settings, on the same day, and the warehouse untouched since. "
+                      f"Nothing was rebuilt; `latest` stays on {done['latest']}. "
+                      "`carers refresh --force` rebuilds anyway.")
                 print("\n".join(_load_report()))  # that refresh's, which read these files
                 return 0
             uptodate.forget(warehouse)
