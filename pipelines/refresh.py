@@ -148,15 +148,13 @@ def summarise_with_fault(result: Any) -> tuple[list[str], bool, Fault | None]:
 def _disclosed_before(report: Any) -> list[str]:
     """Earlier editions that disclose a hidden count on their own (published under older
     rules): this edition cannot repair them, so the operator is told to withdraw them."""
-    found = (getattr(report, "value", None) or {}).get("disclosed_by_earlier_editions") or []
-    if not found:
+    found = (getattr(report, "value", None) or {}).get("disclosed_by_earlier_editions") or {}
+    if not found.get("cells"):
         return []
-    editions = sorted({f["edition"] for f in found})
-    return [f"  WARNING: {len(found)} hidden count(s) can be worked out from earlier "
-            f"edition(s) {', '.join(editions)} on their own (published under older rules; "
-            "this edition cannot repair that). Withdraw those editions from public copies; "
-            "the cells are listed in this edition's manifest.json under "
-            "disclosure.disclosed_by_earlier_editions."]
+    return [f"  WARNING: {found['cells']} hidden count(s) can be worked out from earlier "
+            f"edition(s) {', '.join(found['editions'])} on their own (published under older "
+            "rules; this edition cannot repair that). Withdraw those editions from public "
+            "copies (manifest.json: disclosure.disclosed_by_earlier_editions)."]
 
 
 QUARANTINE_SHOWN = 10  # quarantined rows listed in the refresh summary

@@ -299,14 +299,8 @@ def build_model(frame: pd.DataFrame, relations: Sequence[Relation], people: set[
         if whole is None or not parts or (*KEY_OF(index.rows[whole]), "n") not in model.value:
             continue
         eq = {(*KEY_OF(index.rows[whole]), "n"): 1.0, **{c: -1.0 for c in parts}}
-        label = f"breakdowns of {ind} {KEY_OF(index.rows[whole])}"
-        if label in skip:
-            continue
-        residual = sum(v * model.value[c] for c, v in eq.items())
-        if check and not math.isnan(residual) and abs(residual) > 1e-6:
-            model.unused.append(label)
-            continue
-        model.equations.append(eq)
+        _add_if_it_holds(model, eq, f"breakdowns of {ind} {KEY_OF(index.rows[whole])}", skip,
+                         check)
     # Denominators that add up are as visible to an outsider as numerators: breakdowns' to
     # their `all` row (a rate's 3 people beside 60 and 80 of 143), districts' to their region.
     for (ind, _, _), members in index.by_group.items():
@@ -625,11 +619,11 @@ class Protection:
         }
 
 
-def disclosed_report(found: dict[Cell, str]) -> list[dict[str, str]]:
-    """For the manifest: each cell an earlier edition already discloses, and which edition."""
-    return [{"indicator_id": c[0], "area_code": c[1], "period_id": c[2], "breakdown": c[3],
-             "count": {"n": "numerator", "d": "denominator"}.get(c[4], "complement"),
-             "edition": edition} for c, edition in sorted(found.items())]
+def disclosed_report(found: dict[Cell, str]) -> dict[str, object]:
+    """For the manifest: how many hidden counts earlier editions give away on their own, and
+    which editions to withdraw. Never which cells: the manifest is published, and a list of
+    them would point an outsider straight at each one."""
+    return {"cells": len(found), "editions": sorted(set(found.values()))}
 
 
 def edition_names(frames: Sequence[pd.DataFrame]) -> list[str]:

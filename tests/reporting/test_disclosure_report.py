@@ -26,5 +26,6 @@ def test_the_report_counts_primary_secondary_and_carried_cells():
         "protection_range": PROTECTION, "threshold": THRESHOLD, "hidden_cells": 3,
         "primary": 1, "secondary": 1, "kept_hidden_from_earlier_editions": 1,
         "audited_cells": 2, "narrowest_interval": 4.5, "passed": False,
-        "relations_not_holding": ["sum x"], "disclosed_by_earlier_editions": []}
+        "relations_not_holding": ["sum x"],
+        "disclosed_by_earlier_editions": {"cells": 0, "editions": []}}
     assert Protection({A}, {A}, {A: (0.0, 5.0)}, []).report()["passed"] is True
