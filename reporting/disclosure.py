@@ -623,7 +623,8 @@ def disclosed_report(found: dict[Cell, str]) -> dict[str, object]:
     """For the manifest: how many hidden counts earlier editions give away on their own, and
     which editions to withdraw. Never which cells: the manifest is published, and a list of
     them would point an outsider straight at each one."""
-    return {"cells": len(found), "editions": sorted(set(found.values()))}
+    editions = {name for names in found.values() for name in names.split(", ")}
+    return {"cells": len(found), "editions": sorted(editions)}
 
 
 def edition_names(frames: Sequence[pd.DataFrame]) -> list[str]:

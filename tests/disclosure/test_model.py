@@ -355,8 +355,9 @@ def test_the_manifest_counts_what_earlier_editions_disclose_but_names_no_cell():
     from reporting.disclosure import disclosed_report
 
     found = {cell("x", "n", "female"): "e2", cell("rate", "c"): "e1",
-             cell("y", "d", area=OTHER, period="FY2023"): "e2"}
-    assert disclosed_report(found) == {"cells": 3, "editions": ["e1", "e2"]}
+             cell("y", "d", area=OTHER, period="FY2023"): "e2, e3"}
+    # editions that published the same table are named together: each is to be withdrawn
+    assert disclosed_report(found) == {"cells": 3, "editions": ["e1", "e2", "e3"]}
 
 
 def test_districts_with_no_region_add_up_to_the_country():
