@@ -411,3 +411,24 @@ def test_relations_are_found_whatever_row_of_the_indicator_comes_first():
                                      refs=(Ref("x"), Ref("inel")))])
     assert model.canon(cell("y")) == model.canon(cell("x"))
     assert {cell("apps"): 1.0, cell("x"): -1.0, cell("inel"): -1.0} in model.equations
+
+
+def test_a_sum_is_one_equation_whatever_breakdowns_its_total_has():
+    # the total indicator has breakdown rows named before and after `all`, before it
+    rel = Relation("sum", "t", total=Ref("apps"), refs=(Ref("x"), Ref("inel")))
+    rows = [row(indicator_id="apps", breakdown="aged_18_64", numerator=5),
+            row(indicator_id="apps", breakdown="female", numerator=9),
+            row(indicator_id="apps", numerator=13), row(indicator_id="x", numerator=10),
+            row(indicator_id="inel", numerator=3)]
+    model = model_of(rows, [rel])
+    assert [e for e in model.equations if cell("apps") in e] == [
+        {cell("apps"): 1.0, cell("x"): -1.0, cell("inel"): -1.0}]
+    assert model.dropped == []
+
+
+def test_one_count_under_two_indicators_in_every_period_where_both_are_published():
+    # 2023 has no y row: nothing to join there; 2024 has both
+    rows = [row(indicator_id="x", period_id="FY2023", numerator=8),
+            row(indicator_id="x", numerator=10), row(indicator_id="y", numerator=10)]
+    model = model_of(rows, [Relation("same", "t", refs=(Ref("x"), Ref("y")))])
+    assert model.alias == {cell("y"): cell("x")}
