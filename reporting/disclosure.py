@@ -203,8 +203,6 @@ def build_model(frame: pd.DataFrame, relations: Sequence[Relation], people: set[
                 cells = [cell_of(ref.indicator, r["area_code"], r["period_id"], ref.breakdown,
                                  ref.part, "zero") for ref in rel.refs]
                 cells = [c for c in cells if c is not None and c not in model.latent]
-                if len(cells) < 2:
-                    continue
                 values = {model.value[c] for c in cells if not math.isnan(model.value[c])}
                 if (check and len(values) > 1) or f"same {cells}" in skip:
                     if check:
@@ -464,10 +462,11 @@ class _Group:
         if not self.rows:
             return 0.0, math.inf
         if len(self.rows) == 1:  # one equation: the bounds in closed form, no solver
+            (only,), (rhs,) = self.rows, self.rhs
             row = np.zeros(len(self.order))
-            for k, v in self.rows[0].items():
+            for k, v in only.items():
                 row[k] += v
-            return _one_equation_bounds(row, self.rhs[0], j)
+            return _one_equation_bounds(row, rhs, j)
         least = self._solve(j, minimise=True)
         greatest = self._solve(j, minimise=False)
         return max(0.0, least), greatest
@@ -712,7 +711,7 @@ def choose_hidden(model: Model, primary: set[Cell], extra: Iterable[Sequence] = 
                           if c not in public] or _shown_neighbours(model, cell, hidden)
             if not candidates:
                 continue
-            pick = min(candidates, key=lambda c: (model.value.get(c, 0.0), c))
+            pick = min(candidates, key=lambda c: (model.value[c], c))  # each has a value
             if pick not in hidden:
                 hidden.add(pick)
                 added = True
@@ -739,7 +738,7 @@ def _system(model: Model, hidden: set[Cell], extra: Iterable[Sequence]
              if model.canon(c) not in hidden}
     unknown = _unknowns(model, hidden)
     for tag, (eqs, kn, unk) in enumerate(extra):
-        rename = {c: (f"{c[0]}@{tag}", *c[1:]) for c in set(kn) | set(unk)
+        rename = {c: in_edition(c, tag) for c in set(kn) | set(unk)
                   | {x for e in eqs for x in e}}
         equations.extend({rename[c]: v for c, v in e.items()} for e in eqs)
         known.update({rename[c]: v for c, v in kn.items()})
@@ -747,6 +746,12 @@ def _system(model: Model, hidden: set[Cell], extra: Iterable[Sequence]
         equations.extend(edition_links(equations, known, unknown, hidden, model.value, kn,
                                        unk, rename))
     return equations, known, unknown
+
+
+def in_edition(cell: Cell, tag: int) -> Cell:
+    """The name of `cell` as the `tag`-th earlier edition published it: its indicator gets
+    `@tag`, the rest is unchanged, so each edition's cells are separate unknowns."""
+    return (f"{cell[0]}@{tag}", *cell[1:])
 
 
 def edition_links(equations: list[dict[Cell, float]], known: dict[Cell, float],
@@ -909,12 +914,10 @@ def audit_published(published: pd.DataFrame, truth: pd.DataFrame, people: set[st
     extra = [published_system(e, relations, people, value_types, skip) for e in frames]
     equations, known, unknown = list(equations), dict(known), set(unknown)
     for tag, (eqs, kn, unk) in enumerate(extra):
-        def rename(c: Cell, tag: int = tag) -> Cell:
-            return (f"{c[0]}@{tag}", *c[1:])
-        equations.extend({rename(c): v for c, v in e.items()} for e in eqs)
-        known.update({rename(c): v for c, v in kn.items()})
-        unknown |= {rename(c) for c in unk}
-        names = {c: rename(c) for c in set(kn) | set(unk) | hidden}
+        equations.extend({in_edition(c, tag): v for c, v in e.items()} for e in eqs)
+        known.update({in_edition(c, tag): v for c, v in kn.items()})
+        unknown |= {in_edition(c, tag) for c in unk}
+        names = {c: in_edition(c, tag) for c in set(kn) | set(unk) | hidden}
         equations.extend(edition_links(equations, known, unknown, hidden, true_model.value,
                                        kn, unk, names))
     public = public_before(true_model.value, extra, hidden)
@@ -1074,8 +1077,7 @@ def _among(out: pd.DataFrame, columns: list[str], keys: set[tuple], *extra: str
     """For each row, whether its values in `columns` (plus `extra`) form one of `keys`."""
     if not keys:
         return [False] * len(out)
-    values = [out[c].tolist() for c in columns] + [[e] * len(out) for e in extra]
-    return [k in keys for k in zip(*values, strict=True)]
+    return [(*k, *extra) in keys for k in out[columns].itertuples(index=False, name=None)]
 
 
 def _blank_what_points_at(out: pd.DataFrame, hide: set[int]) -> None:

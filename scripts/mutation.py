@@ -148,7 +148,9 @@ def run(name: str, check: bool, keep: Path | None, sample: int | None = None) ->
     with tempfile.TemporaryDirectory(prefix=f"mutation-{name}-") as tmp:
         repo = _copy_tree(Path(tmp))
         (repo / "cr.toml").write_text(_config(target, repo))
-        env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+        # A fixed hash seed: set and dict orders, so which mutants the tests kill, are the
+        # same on every machine (a mutant killed under one seed only failed CI once).
+        env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "PYTHONHASHSEED": "0"}
         env.pop("PYTEST_ADDOPTS", None)
 
         def step(*argv: str) -> None:

@@ -15,7 +15,9 @@ from reporting.disclosure import (
     _distinct,
     build_model,
     disclosed_before,
+    edition_links,
     edition_names,
+    in_edition,
     protect,
     published_system,
 )
@@ -432,3 +434,99 @@ def test_one_count_under_two_indicators_in_every_period_where_both_are_published
             row(indicator_id="x", numerator=10), row(indicator_id="y", numerator=10)]
     model = model_of(rows, [Relation("same", "t", refs=(Ref("x"), Ref("y")))])
     assert model.alias == {cell("y"): cell("x")}
+
+
+def test_an_earlier_editions_cells_are_its_own_unknowns_tied_to_todays_where_still_true():
+    # each earlier edition's cells are separate unknowns, named after the edition; a count
+    # hidden today is tied to the edition's copy where that showed today's true value
+    female, male = cell("x", breakdown="female"), cell("x", breakdown="male")
+    assert in_edition(female, 2) == ("x@2", R, "FY2024", "female", "n")
+    assert in_edition(cell("x", "d", area=OTHER, period="FY2023"), 0) == (
+        "x@0", OTHER, "FY2023", "all", "d")
+    names = {c: in_edition(c, 0) for c in (cell("x"), female, male)}
+    # the earlier edition showed 4 females (still true) and 9 males (today 2): only the
+    # first is an equation an attacker may rightly use
+    links = edition_links([], {cell("x"): 10.0}, {female, male}, {female, male},
+                          {female: 4.0, male: 2.0}, {female: 4.0, male: 9.0}, set(), names)
+    assert links == [{female: 1.0, ("x@0", R, "FY2024", "female", "n"): -1.0}]
+
+
+
+def test_one_count_under_two_indicators_dropped_in_one_period_is_still_tied_in_the_next():
+    # FY2023's values differ (3 and 4): not the same count there; FY2024's agree
+    rows = [row(indicator_id="x", period_id="FY2023", numerator=3),
+            row(indicator_id="y", period_id="FY2023", numerator=4),
+            row(indicator_id="x", period_id="FY2024", numerator=7),
+            row(indicator_id="y", period_id="FY2024", numerator=7)]
+    model = model_of(rows, [Relation("same", "t", refs=(Ref("x"), Ref("y")))])
+    assert model.dropped == [f"same {[cell('x', period='FY2023'), cell('y', period='FY2023')]}"]
+    assert model.canon(cell("x", period="FY2024")) == model.canon(cell("y", period="FY2024"))
+    assert model.canon(cell("x", period="FY2023")) != model.canon(cell("y", period="FY2023"))
+
+
+def test_an_equation_whose_terms_cancel_once_counts_are_merged_is_not_kept():
+    # x's total is declared the same count as its females: the breakdowns' equation
+    # total - female - male becomes "- male = 0", which is no equation between two counts
+    rows = [row(indicator_id="x", numerator=5), row(indicator_id="x", breakdown="female",
+                                                    numerator=5),
+            row(indicator_id="x", breakdown="male", numerator=0)]
+    model = model_of(rows, [Relation("same", "t", refs=(Ref("x"),
+                                                        Ref("x", breakdown="female")))])
+    assert model.canon(cell("x")) == model.canon(cell("x", breakdown="female"))
+    assert model.equations == []
+
+
+def test_the_same_table_with_another_index_is_the_same_edition():
+    a = pd.DataFrame([row(indicator_id="x", numerator=3), row(indicator_id="y", numerator=5)])
+    # another index, or the rows in another order: the same equations
+    assert len(_distinct([a, a.set_axis([7, 9]), a.iloc[::-1]])) == 1
+    other = a.copy()
+    other.loc[1, "numerator"] = 6
+    assert len(_distinct([a, other])) == 2
+
+
+def test_a_count_nothing_bounds_above_is_unbounded_whatever_the_equations():
+    from reporting.disclosure import interval_audit
+
+    # a = b and c = a, nothing known: two equations (the solver, not the closed form)
+    eqs = [{"a": 1.0, "b": -1.0}, {"c": 1.0, "a": -1.0}]
+    assert interval_audit(eqs, {}, {"a", "b", "c"}, ["a", "c"]) == {
+        "a": (0.0, math.inf), "c": (0.0, math.inf)}
+    # with a total of 6 over a and b and c = a, each is 0-6 and 0-3 ... 6
+    bounded = [{"t": 1.0, "a": -1.0, "b": -1.0}, {"c": 1.0, "a": -1.0}]
+    assert interval_audit(bounded, {"t": 6.0}, {"a", "b", "c"}, ["a", "b", "c"]) == {
+        "a": (0.0, 6.0), "b": (0.0, 6.0), "c": (0.0, 6.0)}
+
+
+def test_links_that_contradict_what_is_published_are_left_out_and_the_others_kept():
+    from reporting.disclosure import consistent_links
+
+    # a is 3 (t - a = 0 with t shown as 3); the earlier edition's s is 5: a = s cannot hold,
+    # b = s can
+    kept = consistent_links([{"t": 1.0, "a": -1.0}], {"t": 3.0, "s": 5.0}, {"a", "b"},
+                            [{"a": 1.0, "s": -1.0}, {"b": 1.0, "s": -1.0}])
+    assert kept == [{"b": 1.0, "s": -1.0}]
+
+
+def test_an_earlier_edition_that_discloses_a_count_on_its_own_is_named_not_refused():
+    from reporting.disclosure import audit_published
+
+    # today: 10 carers, female and male both [c]; the earlier edition of the same figures
+    # showed the 6 males (still true), so its 10 - 6 gives today's 4 females already
+    truth = pd.DataFrame([row(indicator_id="x", numerator=10),
+                          row(indicator_id="x", breakdown="female", numerator=4),
+                          row(indicator_id="x", breakdown="male", numerator=6)])
+    today = truth.copy()
+    today.loc[1:, "numerator"] = None
+    today.loc[1:, "symbol"] = "[c]"
+    earlier = truth.copy()
+    earlier.loc[1, "numerator"] = None
+    earlier.loc[1, "symbol"] = "[c]"
+    earlier.attrs["edition"] = "20260101T000000Z-aaaa"
+    excused: dict = {}
+    intervals = audit_published(today, truth, {"x"}, [], COUNTS, [earlier], excused)
+    assert excused == {cell("x", breakdown="female"): "20260101T000000Z-aaaa"}
+    assert intervals[cell("x", breakdown="female")] == (4.0, 4.0)
+    # without the earlier edition, today's table alone leaves 0-10
+    alone = audit_published(today, truth, {"x"}, [], COUNTS)
+    assert alone[cell("x", breakdown="female")] == (0.0, 10.0)
