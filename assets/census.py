@@ -1,7 +1,7 @@
 """Census unpaid care: ONS TS039 (2021) and QS301EW (2011) by district."""
 
 
-from assets.common import gx_check, national_raw_asset, sql_asset
+from assets.common import national_raw_asset, sql_asset
 from expectations import census as suites
 
 raw_census_ts039 = national_raw_asset(
@@ -16,9 +16,5 @@ stg_census_unpaid_care = sql_asset(
     "stg_census_unpaid_care", "census",
     "Census unpaid care by census, 2021 district and band of weekly hours (2011 mapped to "
     "2021 districts).",
-    deps=["raw_census_ts039", "raw_census_qs301", "raw_lookup_lad11_lad21"])
-
-census_checks = [
-    gx_check("stg_census_unpaid_care", suites.census_unpaid_care),
-    gx_check("stg_census_unpaid_care", suites.census_band_sums),
-]
+    deps=["raw_census_ts039", "raw_census_qs301", "raw_lookup_lad11_lad21"],
+    checks=[suites.census_unpaid_care, suites.census_band_sums])

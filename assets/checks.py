@@ -47,8 +47,8 @@ def expectations_table(result: SuiteResult) -> str:
 
 
 def to_check_result(result: SuiteResult, warn_only: bool = False,
-                    data_docs: Path | None = None, data_docs_index: Path | None = None
-                    ) -> dg.AssetCheckResult:
+                    data_docs: Path | None = None, data_docs_index: Path | None = None,
+                    check_name: str | None = None) -> dg.AssetCheckResult:
     """`warn_only`: a failure is reported with WARN severity (for checks that do not block).
     `data_docs`: the suite's page for this run in GX's Data Docs (built when the run ends)."""
     metadata: dict[str, object] = {
@@ -80,6 +80,6 @@ def to_check_result(result: SuiteResult, warn_only: bool = False,
         metadata["check_errors"] = dg.MetadataValue.text(
             "Some expectations could not be evaluated: this is a fault in the check itself, "
             "not a verdict on the data.")
-    return dg.AssetCheckResult(passed=result.success, metadata=metadata,
+    return dg.AssetCheckResult(passed=result.success, metadata=metadata, check_name=check_name,
                                severity=dg.AssetCheckSeverity.WARN if warn_only
                                else dg.AssetCheckSeverity.ERROR)

@@ -196,17 +196,18 @@ def inputs_metadata(files: Sequence[SourceFile]) -> dg.MetadataValue:
                                   for f in files])
 
 
-def national_raw_asset(name: str, kind: str, group: str, description: str
-                       ) -> dg.AssetsDefinition:
+def national_raw_asset(name: str, kind: str, group: str, description: str,
+                       checks: Sequence[Suite] = ()) -> dg.AssetsDefinition:
     """raw_* asset for a national table, read by the reader that declares `kind`: the landing
-    folder's copy supersedes the shipped one."""
+    folder's copy supersedes the shipped one. `checks`: GX suites run in the asset's step."""
     declared = source_kind(kind)
     reader = declared.reader
 
     @dg.asset(name=name, group_name=group, description=description,
               kinds={"duckdb", "python", *file_kinds(declared.patterns)},
+              check_specs=check_specs(name, checks),
               metadata=static_metadata(db.table_for(name), _caller(), _defined_at(reader)))
-    def _raw(carers: CarersResource) -> dg.MaterializeResult:
+    def _raw(context, carers: CarersResource) -> dg.MaterializeResult:
         files = national_files(kind, carers.landing_dir, carers.public_dir)
         if len(files) != 1:
             names = ", ".join(f.name for f in files) or "none"
@@ -225,32 +226,63 @@ def national_raw_asset(name: str, kind: str, group: str, description: str
         with carers.connect() as con:
             table = db.table_for(name)
             db.replace_table(con, table, frame)
-            return materialized(con, table, inputs=inputs_metadata(files))
+            return checked(context, carers, con, name, checks,
+                           materialized(con, table, inputs=inputs_metadata(files)))
 
     return _raw
 
 
 def sql_asset(name: str, group: str, description: str, deps: Sequence[str],
-              params: dict | None = None) -> dg.AssetsDefinition:
-    """An asset that is one SQL file (warehouse/sql/<name>.sql) made into its table."""
+              params: dict | None = None, checks: Sequence[Suite] = ()
+              ) -> dg.AssetsDefinition:
+    """An asset that is one SQL file (warehouse/sql/<name>.sql) made into its table.
+    `checks`: GX suites run in the asset's step."""
 
     @dg.asset(name=name, group_name=group, description=description,
-              kinds={"duckdb", "sql"}, deps=list(deps),
+              kinds={"duckdb", "sql"}, deps=list(deps), check_specs=check_specs(name, checks),
               metadata=static_metadata(db.table_for(name), _caller(),
                                        (db.SQL_DIR / f"{name}.sql", 1)))
-    def _sql(carers: CarersResource) -> dg.MaterializeResult:
+    def _sql(context, carers: CarersResource) -> dg.MaterializeResult:
         with carers.connect() as con:
             table = db.table_for(name)
             db.create_table_from_sql(con, table, name, params)
-            return materialized(con, table)
+            return checked(context, carers, con, name, checks, materialized(con, table))
 
     return _sql
 
 
+# An asset's own GX suites run in its step, on its connection, right after its table is built:
+# one Dagster step instead of one more per check (each step costs its events in the run
+# storage; issue 22). A check that also reads other assets stays a separate `gx_check`.
+def check_specs(asset: str, suites: Sequence[Suite]) -> list[dg.AssetCheckSpec]:
+    """Blocking checks of `asset`, one per suite: a failure stops everything downstream."""
+    return [dg.AssetCheckSpec(name=s.name, asset=asset, description=s.description,
+                              blocking=True) for s in suites]
+
+
+def checked(context: dg.AssetExecutionContext, carers: CarersResource,
+            con: duckdb.DuckDBPyConnection, asset: str, suites: Sequence[Suite],
+            result: dg.MaterializeResult) -> dg.MaterializeResult:
+    """`result` with the results of the asset's suites (`check_specs`), each kept as a GX
+    validation result like a separate check's."""
+    if not suites:
+        return result
+    index = validation.index_page(carers.gx_dir)
+    results = []
+    for suite in suites:
+        outcome = run_suite(con, suite, carers.engine)
+        page = validation.record(carers.gx_dir, outcome, suite, asset, context.run_id)
+        results.append(to_check_result(outcome, data_docs=page, data_docs_index=index,
+                                       check_name=suite.name))
+    return dg.MaterializeResult(metadata=result.metadata, check_results=results)
+
+
 def gx_check(asset: str, suite: Suite, additional_deps: Sequence[str] = (),
              blocking: bool = True) -> dg.AssetChecksDefinition:
-    """An asset check that runs one GX suite; failures and samples go in metadata. A check
-    that does not block fails with WARN severity, so the refresh still publishes."""
+    """An asset check that runs one GX suite in a step of its own, for a suite that also reads
+    other assets (`additional_deps`); an asset's own suites run in its step (`checks=` of the
+    asset factories). Failures and samples go in metadata. A check that does not block fails
+    with WARN severity, so the refresh still publishes."""
 
     @dg.asset_check(asset=asset, name=suite.name, description=suite.description,
                     blocking=blocking, additional_deps=[dg.AssetKey(d) for d in additional_deps])
@@ -265,10 +297,12 @@ def gx_check(asset: str, suite: Suite, additional_deps: Sequence[str] = (),
     return _check
 
 
-def return_assets(kind: str, group: str, staging_deps: Sequence[str] = ()
-                  ) -> list[dg.AssetsDefinition | dg.AssetChecksDefinition]:
-    """raw_<kind>, stg_<kind> and the contract's GX check for one local return (RETURNS.md)."""
+def return_assets(kind: str, group: str, staging_deps: Sequence[str] = (),
+                  checks: Sequence[Suite] = ()) -> list[dg.AssetsDefinition]:
+    """raw_<kind> and stg_<kind> for one local return (RETURNS.md); stg_<kind> runs the
+    contract's GX suite and `checks` in its step."""
     spec = get_return(kind)
+    suites = [contract_suite(spec), *checks]
     called_at = _caller()
     meanings = {c.name: c.meaning or c.describe_type for c in spec.columns}
 
@@ -308,6 +342,7 @@ def return_assets(kind: str, group: str, staging_deps: Sequence[str] = ()
 
     @dg.asset(name=f"stg_{kind}", group_name=group, kinds={"duckdb", "sql"},
               deps=[f"raw_{kind}", *staging_deps],
+              check_specs=check_specs(f"stg_{kind}", suites),
               metadata=static_metadata(returns_db.staging_table(spec), called_at,
                                        _defined_at(returns_db.build_staging)),
               description=f"{spec.title}, typed and checked: rows that break a rule go to "
@@ -321,12 +356,12 @@ def return_assets(kind: str, group: str, staging_deps: Sequence[str] = ()
             files = returns_db.current_files(con, kind, now, log)
             counts = returns_db.build_staging(con, spec, files, now.date())
             record_loads(con, log, kind, counts.files, now, context.run_id)
-            return materialized(
+            return checked(context, carers, con, f"stg_{kind}", suites, materialized(
                 con, returns_db.staging_table(spec), meanings, masked=spec.personal_columns,
                 rows_in=counts.rows_in, rows_loaded=counts.rows_loaded,
                 rows_quarantined=counts.rows_quarantined, rows_superseded=counts.rows_superseded,
                 cross_rules_skipped=dg.MetadataValue.json(counts.skipped_rules),
                 quarantine=dg.MetadataValue.md(quarantine_markdown(
-                    con, kind, mask_values=spec.personal)))
+                    con, kind, mask_values=spec.personal))))
 
-    return [_raw, _stg, gx_check(f"stg_{kind}", contract_suite(spec))]
+    return [_raw, _stg]

@@ -22,7 +22,7 @@ dim_area = sql_asset(
     "dim_area", "reference",
     "English districts, regions and England with their parents; regions and England are "
     "sums of districts and say so.",
-    deps=["raw_lookup_lad_region"])
+    deps=["raw_lookup_lad_region"], checks=[suites.area_shape])
 
 
 @dg.asset(group_name="reference", kinds={"duckdb"},
@@ -35,7 +35,6 @@ def dim_period(carers: CarersResource) -> dg.MaterializeResult:
 
 
 reference_checks = [
-    gx_check("dim_area", suites.area_shape),
     gx_check("dim_area", suites.districts_map_to_regions,
              additional_deps=["stg_census_unpaid_care"]),
 ]

@@ -1,6 +1,6 @@
 """Where carers live: Census 2021 TS039 for Rotherham's small areas (LSOA 2021)."""
 
-from assets.common import gx_check, national_raw_asset, sql_asset
+from assets.common import national_raw_asset, sql_asset
 from expectations import small_areas as suites
 
 raw_census_ts039_lsoa = national_raw_asset(
@@ -10,15 +10,11 @@ raw_census_ts039_lsoa = national_raw_asset(
 census_lsoa_unpaid_care = sql_asset(
     "census_lsoa_unpaid_care", "small_areas",
     "Rotherham's LSOAs: residents aged 5+, carers and carers of 50+ hours a week (2021).",
-    deps=["raw_census_ts039_lsoa"])
+    deps=["raw_census_ts039_lsoa"], checks=[suites.lsoa_counts])
 
 census_lsoa_reconciliation = sql_asset(
     "census_lsoa_reconciliation", "small_areas",
     "Rotherham's LSOA counts summed against the district total: the perturbation difference "
     "and the 0.5% tolerance it is checked against (published).",
-    deps=["census_lsoa_unpaid_care", "raw_census_ts039"])
-
-small_area_checks = [
-    gx_check("census_lsoa_unpaid_care", suites.lsoa_counts),
-    gx_check("census_lsoa_reconciliation", suites.lsoa_sum_within_tolerance),
-]
+    deps=["census_lsoa_unpaid_care", "raw_census_ts039"],
+    checks=[suites.lsoa_sum_within_tolerance])

@@ -43,7 +43,8 @@ class Progress:
         self.done: Counter[str] = Counter()
         self.built: Counter[str] = Counter()
         self.checks: Counter[str] = Counter()
-        self.failed: Counter[str] = Counter()
+        self.failed: Counter[str] = Counter()  # checks that failed
+        self.failed_steps: Counter[str] = Counter()
         self.finished: list[str] = []
         self.current = ""
         self.drawn = self.started
@@ -79,7 +80,7 @@ class Progress:
         elif kind in ("STEP_SUCCESS", "STEP_FAILURE", "STEP_SKIPPED") and group:
             self.done[group] += 1
             if kind == "STEP_FAILURE":
-                self.failed[group] += 1
+                self.failed_steps[group] += 1
             if self.done[group] == self.total[group]:
                 self._group_finished(group)
         else:
@@ -99,8 +100,8 @@ class Progress:
         if self.checks[group]:
             parts.append(f"{self.checks[group] - self.failed[group]} of {self.checks[group]} "
                          "check(s) passed")
-        elif self.failed[group]:
-            parts.append(f"{self.failed[group]} step(s) failed")
+        if self.failed_steps[group]:
+            parts.append(f"{self.failed_steps[group]} step(s) failed")
         return ", ".join(parts)
 
     def _group_finished(self, group: str) -> None:

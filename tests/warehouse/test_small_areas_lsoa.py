@@ -138,8 +138,8 @@ def test_ranked_table_and_chart_are_built_from_the_published_values():
 
 
 def test_the_tolerance_check_is_a_blocking_asset_check():
-    from assets.small_areas import small_area_checks
+    from assets.small_areas import census_lsoa_reconciliation
 
-    specs = {spec.name: spec for check in small_area_checks for spec in check.check_specs}
+    specs = {spec.name: spec for spec in census_lsoa_reconciliation.check_specs}
     spec = specs["census_lsoa_sum_within_tolerance"]
     assert spec.blocking and spec.asset_key.to_user_string() == "census_lsoa_reconciliation"
