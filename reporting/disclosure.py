@@ -152,8 +152,8 @@ def build_model(frame: pd.DataFrame, relations: Sequence[Relation], people: set[
     behind = {r.indicator for r in relations if r.kind in ("money", "derived")}
     amounts = frame[frame["indicator_id"].isin(behind)]
     amount_rows: dict[str, list[tuple[int, str, str]]] = defaultdict(list)
-    for i, ind, area, period in zip(amounts.index, amounts["indicator_id"],
-                                    amounts["area_code"], amounts["period_id"], strict=True):
+    for i, ind, area, period in amounts[["indicator_id", "area_code", "period_id"]
+                                        ].itertuples(name=None):
         amount_rows[ind].append((i, area, period))
     with_den = {r["indicator_id"] for r in index.rows.values()
                 if _num(r.get("denominator")) is not None}
@@ -1017,10 +1017,10 @@ def _carried(model: Model, out: pd.DataFrame, earlier: Sequence[pd.DataFrame]) -
             continue
         marked = frame[frame["symbol"].fillna("").astype(str).str.contains(SUPPRESSED,
                                                                             regex=False)]
-        blank_den = marked["denominator"].isna().tolist() if "denominator" in marked.columns \
-            else [True] * len(marked)
-        for key, no_den in zip(marked[KEY].itertuples(index=False, name=None), blank_den,
-                               strict=True):
+        blank_den = marked["denominator"].isna() if "denominator" in marked.columns \
+            else True  # no denominators published at all
+        for *key, no_den in marked[KEY].assign(_blank=blank_den).itertuples(index=False,
+                                                                            name=None):
             for part in ("n", "d") if no_den else ("n",):
                 if (*key, part) in model.value:
                     carried.add(model.canon((*key, part)))
@@ -1126,7 +1126,7 @@ def _ranks_among_shown(out: pd.DataFrame, hide: set[int]) -> None:
         if rank not in out.columns or of not in out.columns:
             continue
         ranked = scope & out[of].notna() & out["value"].notna()
-        if not ranked.any() and not (scope & out[rank].notna()).any():
+        if not ranked.any():  # nothing in these indicators is ranked
             continue
         values = pd.to_numeric(out.loc[ranked, "value"])
         keys = [out.loc[ranked, c] for c in group]

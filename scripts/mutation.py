@@ -123,23 +123,38 @@ def _tool(name: str) -> str:
     return str(Path(sys.executable).with_name(name))
 
 
-def _sample(session: Path, size: int) -> None:
-    """Keep an evenly spread, repeatable sample of `size` pending mutants (every k-th in the
-    order of the file's lines and operators); mark the rest skipped."""
+def _sample(session: Path, size: int, source: Path) -> None:
+    """Keep a repeatable sample of about `size` pending mutants; mark the rest skipped.
+
+    A mutant is kept by a hash of what it is (its operator, the text of its line, and which
+    of that operator's places on the line), not by its position in the file, so an edit
+    elsewhere in the module leaves the sample as it was: only mutants of the lines changed
+    come or go. (Every k-th mutant by position moved the whole sample with any edit above
+    it, and the score with it.)"""
+    import hashlib
+
     from cosmic_ray.work_db import WorkDB, use_db
     from cosmic_ray.work_item import WorkerOutcome, WorkResult
 
+    lines = source.read_text(encoding="utf-8").splitlines()
     with use_db(str(session), WorkDB.Mode.open) as db:
         pending = sorted(db.pending_work_items, key=lambda item: tuple(
             (m.start_pos, m.operator_name, m.occurrence) for m in item.mutations))
         if len(pending) <= size:
             return
-        step = len(pending) / size
-        keep = {pending[int(i * step)].job_id for i in range(size)}
+        place: dict[tuple[str, int], int] = {}
+        drop = []
         for item in pending:
-            if item.job_id not in keep:
-                db.set_result(item.job_id, WorkResult(output="not in the sample",
-                                                      worker_outcome=WorkerOutcome.SKIPPED))
+            m = item.mutations[0]
+            key = (m.operator_name, m.start_pos[0])
+            place[key] = place.get(key, -1) + 1
+            what = f"{m.operator_name}|{lines[m.start_pos[0] - 1].strip()}|{place[key]}"
+            share = int(hashlib.sha256(what.encode()).hexdigest()[:12], 16) / 16 ** 12
+            if share >= size / len(pending):
+                drop.append(item)
+        for item in drop:
+            db.set_result(item.job_id, WorkResult(output="not in the sample",
+                                                  worker_outcome=WorkerOutcome.SKIPPED))
 
 
 def run(name: str, check: bool, keep: Path | None, sample: int | None = None) -> int:
@@ -161,7 +176,7 @@ def run(name: str, check: bool, keep: Path | None, sample: int | None = None) ->
         step(_tool("cr-filter-pragma"), "session.sqlite")
         step(_tool("cr-filter-operators"), "session.sqlite", "cr.toml")
         if sample:
-            _sample(repo / "session.sqlite", sample)
+            _sample(repo / "session.sqlite", sample, repo / target.module)
         baseline = subprocess.run(_config_command(repo), cwd=repo, env=env, shell=True,
                                   capture_output=True, text=True)
         if baseline.returncode != 0:
@@ -215,8 +230,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--list", action="store_true", help="list the modules and stop")
     parser.add_argument("--keep", type=Path, help="copy the session database here")
     parser.add_argument("--sample", type=int, metavar="N",
-                        help="run an evenly spread, repeatable sample of N mutants per module "
-                             "(CI's bounded check); the default runs them all")
+                        help="run a repeatable sample of about N mutants per module, chosen "
+                             "by what each is (CI's bounded check); the default runs them all")
     args = parser.parse_args(argv)
     unknown = [m for m in args.modules if m not in TARGETS]
     if unknown:

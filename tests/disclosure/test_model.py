@@ -530,3 +530,80 @@ def test_an_earlier_edition_that_discloses_a_count_on_its_own_is_named_not_refus
     # without the earlier edition, today's table alone leaves 0-10
     alone = audit_published(today, truth, {"x"}, [], COUNTS)
     assert alone[cell("x", breakdown="female")] == (0.0, 10.0)
+
+
+def test_a_stock_is_last_years_stock_plus_this_years_joiners():
+    # members at year end = members a year before + joined this year
+    stock = Relation("sum", "t", total=Ref("x"), refs=(Ref("x", period="previous"),
+                                                       Ref("y")))
+    rows = [row(indicator_id="x", period_id="FY2023", numerator=20),
+            row(indicator_id="x", numerator=26, previous_period_id="FY2023"),
+            row(indicator_id="y", numerator=6, previous_period_id="FY2023")]
+    model = model_of(rows, [stock])
+    assert model.equations == [{cell("x"): 1.0, cell("x", period="FY2023"): -1.0,
+                                cell("y"): -1.0}]
+
+
+def test_a_term_whose_row_is_not_published_is_an_unknown_when_declared_so():
+    # y's row is missing: "unknown" makes it a count nobody was shown (latent), "zero" none
+    unknown = Relation("sum", "t", total=Ref("x"), refs=(Ref("z"), Ref("y", missing="unknown")))
+    rows = [row(indicator_id="x", numerator=10), row(indicator_id="z", numerator=4)]
+    latent = ("y", R, "FY2024", "all", "u")
+    model = model_of(rows, [unknown])
+    assert model.latent == {latent}
+    assert model.equations == [{cell("x"): 1.0, cell("z"): -1.0, latent: -1.0}]
+    zero = Relation("sum", "t", total=Ref("x"), refs=(Ref("z"), Ref("y")))
+    assert model_of(rows, [zero], check=False).equations == [{cell("x"): 1.0, cell("z"): -1.0}]
+
+
+def test_a_rate_hidden_in_an_earlier_edition_without_a_denominator_column_keeps_both_hidden():
+    earlier = pd.DataFrame([row(indicator_id="rate", numerator=None, symbol="[c]")]).drop(
+        columns=["denominator"])
+    truth = pd.DataFrame([row(indicator_id="rate", numerator=30, denominator=90, value=33.3)])
+    _, decision = protect(truth, {"rate"}, [], COUNTS, [earlier])
+    assert decision.carried == {cell("rate", "n"), cell("rate", "d")}
+
+
+def test_districts_add_up_to_regions_and_regions_to_england_when_regions_carry_their_code():
+    # as marts.dim_area has it, a region row's region_code is its own code: it is still a
+    # part of England, not of itself
+    eng = "E92000001"
+    total = {"is_sum_of_districts": True}
+    rows = [row(indicator_id="x", numerator=3), row(indicator_id="x", area_code=OTHER,
+                                                    numerator=10),
+            row(indicator_id="x", area_code=YORKS, area_level="region", region_code=YORKS,
+                numerator=13, **total),
+            row(indicator_id="x", area_code="E06000047", region_code=NE, numerator=5),
+            row(indicator_id="x", area_code=NE, area_level="region", region_code=NE,
+                numerator=5, **total),
+            row(indicator_id="x", area_code=eng, area_level="country", region_code=None,
+                numerator=18, **total)]
+    model = model_of(rows)
+    assert sorted(map(sorted, (e.items() for e in model.equations))) == sorted(map(sorted, (
+        {cell("x", area=YORKS): 1.0, cell("x"): -1.0, cell("x", area=OTHER): -1.0}.items(),
+        {cell("x", area=NE): 1.0, cell("x", area="E06000047"): -1.0}.items(),
+        {cell("x", area=eng): 1.0, cell("x", area=YORKS): -1.0,
+         cell("x", area=NE): -1.0}.items())))
+    assert model.dropped == []
+
+
+def test_a_cell_with_no_shown_neighbour_takes_its_linked_groups_shown_cells():
+    from reporting.disclosure import Model, _shown_neighbours
+
+    a, b, c, d, e = (cell(x) for x in "abcde")
+    model = Model(value={a: 1.0, b: 2.0, c: 3.0, d: 1.0, e: 2.0},
+                  equations=[{c: 1.0, a: -1.0, b: -1.0}, {c: 1.0, d: -1.0, e: -1.0}])
+    # a's own equation has only hidden cells: the group's shown cells are the candidates
+    assert _shown_neighbours(model, a, {a, b, c}) == [d, e]
+    assert _shown_neighbours(model, a, {a, c}) == [b]
+    assert _shown_neighbours(model, a, {a, b, c, d, e}) == []
+
+
+def test_value_types_are_read_per_indicator():
+    from reporting.disclosure import _value_types
+
+    frame = pd.DataFrame([row(indicator_id="rate", value_type="proportion"),
+                          row(indicator_id="rate", value_type="proportion", area_code=OTHER),
+                          row(indicator_id="x", value_type="count")], index=[5, 7, 9])
+    assert _value_types(frame) == {"rate": "proportion", "x": "count"}
+    assert _value_types(frame.drop(columns=["value_type"])) == {}

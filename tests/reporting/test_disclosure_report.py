@@ -15,6 +15,7 @@ C = ("people", "E08000018", "FY2023", "a", "n")
 def test_narrowest_is_the_least_width():
     assert narrowest({A: (0.0, 7.0), B: (2.0, 10.0)}) == 7.0
     assert narrowest({A: (3.0, 9.5)}) == 6.5
+    assert narrowest({A: (0.0, 4.1234567)}) == 4.123457  # to six places
     assert narrowest({A: (0.0, math.inf)}) == "unbounded"
     assert narrowest({}) is None
 
