@@ -172,18 +172,25 @@ def published_read(read: dict[str, Any]) -> dict[str, Any]:
 def earlier_values(root: Path) -> list[pd.DataFrame]:
     """indicator_values of every complete edition under `root`, oldest first: what a reader
     holds beside a new edition (disclosure control keeps cells hidden there hidden, and
-    audits the new edition set beside them)."""
-    frames = []
+    audits the new edition set beside them). Editions whose files are byte for byte the same
+    (a refresh of unchanged data) are read once, as one frame named after all of them
+    ("a, b"): the publish folder grows by an edition a refresh, and each was read again."""
+    frames: dict[str, pd.DataFrame] = {}
     key = {"indicator_id", "area_code", "period_id", "breakdown", "numerator"}
     for folder in editions(root):
         path = folder / "indicator_values.parquet"
         # A table without the keys of a value (not one this pipeline published) cannot be
         # set beside the new edition, by us or by a reader: it is left out, not a crash.
-        if path.is_file() and key <= set(pq.read_schema(path).names):
-            frame = pq.read_table(path).to_pandas()
-            frame.attrs["edition"] = folder.name
-            frames.append(frame)
-    return frames
+        if not path.is_file():
+            continue
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        if digest in frames:
+            frame = frames[digest]
+            frame.attrs["edition"] = f"{frame.attrs['edition']}, {folder.name}"
+        elif key <= set(pq.read_schema(path).names):
+            frames[digest] = pq.read_table(path).to_pandas()
+            frames[digest].attrs["edition"] = folder.name
+    return list(frames.values())
 
 
 class BoundaryError(ValueError):
