@@ -252,8 +252,8 @@ def sql_asset(name: str, group: str, description: str, deps: Sequence[str],
 
 
 # An asset's own GX suites run in its step, on its connection, right after its table is built:
-# one Dagster step instead of one more per check (each step costs its events in the run
-# storage; issue 22). A check that also reads other assets stays a separate `gx_check`.
+# one step for an asset and its checks (74 steps a refresh became 47; the time did not change,
+# docs/performance.md). A check that also reads other assets stays a separate `gx_check`.
 def check_specs(asset: str, suites: Sequence[Suite]) -> list[dg.AssetCheckSpec]:
     """Blocking checks of `asset`, one per suite: a failure stops everything downstream."""
     return [dg.AssetCheckSpec(name=s.name, asset=asset, description=s.description,
@@ -267,14 +267,19 @@ def checked(context: dg.AssetExecutionContext, carers: CarersResource,
     validation result like a separate check's."""
     if not suites:
         return result
-    index = validation.index_page(carers.gx_dir)
-    results = []
-    for suite in suites:
-        outcome = run_suite(con, suite, carers.engine)
-        page = validation.record(carers.gx_dir, outcome, suite, asset, context.run_id)
-        results.append(to_check_result(outcome, data_docs=page, data_docs_index=index,
-                                       check_name=suite.name))
-    return dg.MaterializeResult(metadata=result.metadata, check_results=results)
+    return dg.MaterializeResult(metadata=result.metadata, check_results=[
+        suite_check_result(carers, con, asset, suite, context.run_id) for suite in suites])
+
+
+def suite_check_result(carers: CarersResource, con: duckdb.DuckDBPyConnection, asset: str,
+                       suite: Suite, run_id: str, blocking: bool = True) -> dg.AssetCheckResult:
+    """One GX suite run on `con` as a check of `asset`, kept as a GX validation result (its
+    Data Docs page is built when the run ends)."""
+    outcome = run_suite(con, suite, carers.engine)
+    page = validation.record(carers.gx_dir, outcome, suite, asset, run_id)
+    return to_check_result(outcome, warn_only=not blocking, data_docs=page,
+                           data_docs_index=validation.index_page(carers.gx_dir),
+                           check_name=suite.name)
 
 
 def gx_check(asset: str, suite: Suite, additional_deps: Sequence[str] = (),
@@ -288,11 +293,7 @@ def gx_check(asset: str, suite: Suite, additional_deps: Sequence[str] = (),
                     blocking=blocking, additional_deps=[dg.AssetKey(d) for d in additional_deps])
     def _check(context, carers: CarersResource) -> dg.AssetCheckResult:
         with carers.connect() as con:
-            result = run_suite(con, suite, carers.engine)
-        # Kept as a GX validation result; its Data Docs page is built when the run ends.
-        page = validation.record(carers.gx_dir, result, suite, asset, context.run.run_id)
-        return to_check_result(result, warn_only=not blocking, data_docs=page,
-                               data_docs_index=validation.index_page(carers.gx_dir))
+            return suite_check_result(carers, con, asset, suite, context.run.run_id, blocking)
 
     return _check
 
