@@ -111,6 +111,40 @@ def prepare_refs(con: duckdb.DuckDBPyConnection) -> None:
                 f"* {ROW_BITS} + r")
     con.execute("create or replace temp macro carers_refs(l) as "
                 "list_transform(l, lambda x: carers_ref(x.f, x.s, x.r))")
+    con.execute(CARERS_SOURCES)
+
+
+# `carers_sources(lineage)`: a domain query's lineage in long form (`row_set`, `_source_file`,
+# `_source_sha256`, `_source_row`: one row per set of rows and staged row, each staged row at
+# most once in a set) to one row per set with its `sources`, a list of {file, sha256, rows}
+# sorted by file and sha256, the rows as ranges ('2-40, 42-90'). No list of rows is built: a
+# window over each set's rows in row order (which DuckDB spills) marks where a run of
+# consecutive rows starts and ends, and only those rows are written into the ranges. A row
+# listed twice in one set is an error (a set is a set: use `union`, not `union all`, where
+# two branches may give the same row).
+CARERS_SOURCES = """
+create or replace temp macro carers_sources(lineage) as table
+with edges as (
+    select row_set, _source_file as f, _source_sha256 as s, _source_row as r,
+           lag(_source_row) over w as p, lead(_source_row) over w as n
+    from query_table(lineage)
+    window w as (partition by row_set, _source_file, _source_sha256 order by _source_row)
+),
+files as (
+    select row_set, f, s,
+           string_agg(case when p = r
+                           then error('row ' || r || ' of ' || f || ' is listed twice in the '
+                                      || 'lineage set ' || row_set::varchar)
+                           when p is null or r - p > 1
+                           then ', ' || r || case when n is null or n - r > 1 then '' else '-' end
+                           else r::varchar end, '' order by r) as rows
+    from edges
+    where p is null or r - p <> 1 or n is null or n - r <> 1
+    group by all
+)
+select row_set, list({'file': f, 'sha256': s, 'rows': substr(rows, 3)} order by f, s) as sources
+from files group by row_set
+"""
 
 
 # Regroups an indicator result's `refs` (carers_ref numbers, or {f, s, r} structs) into
@@ -144,8 +178,8 @@ order by t.rowid
 
 def indicator_records(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict]:
     """The rows of one indicator query as dicts; a `refs` column becomes `sources`."""
-    if not con.execute("select count(*) from duckdb_functions() where function_name = "
-                       "'carers_ref'").fetchall()[0][0]:
+    if con.execute("select count(*) from duckdb_functions() where function_name in "
+                   "('carers_ref', 'carers_sources')").fetchall()[0][0] < 2:
         prepare_refs(con)
     head = con.sql(f"select * from ({sql}) limit 0")
     if "refs" not in head.columns:

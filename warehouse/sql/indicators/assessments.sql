@@ -10,7 +10,8 @@ with
 
 ca as (
     select *, 'FY' || financial_year as period_id,
-           carers_ref(_source_file, _source_sha256, _source_row) as ref
+           'FY' || case when month(completed_date) >= 4 then year(completed_date)
+                        else year(completed_date) - 1 end as completed_period_id
     from staging.carer_assessments
 ),
 
@@ -30,41 +31,56 @@ waits as (
                         as period_end) as p
 ),
 
+-- The sets of staged rows behind the figures (one row per set and staged row; see events.sql).
+lineage as (
+    select 'requested ' || period_id as row_set, _source_file, _source_sha256, _source_row
+    from ca
+    union all
+    select 'completed ' || completed_period_id, _source_file, _source_sha256, _source_row
+    from ca where completed_date is not null
+    union all
+    select 'outcome ' || period_id || ' ' || outcome, _source_file, _source_sha256, _source_row
+    from ca
+    union all
+    select 'needs ' || period_id, _source_file, _source_sha256, _source_row
+    from ca where needs_identified > 0 and needs_met is not null
+),
+
 measures as (
     select 'carer_assessments_requested' as indicator_id, period_id, 'all' as breakdown,
            count(*)::double as numerator, null::double as denominator, null::double as value,
-           list(ref) as refs
+           'requested ' || period_id as row_set
     from ca group by period_id
     union all
     -- Completed in the year, whenever requested.
-    select 'carer_assessments_completed', 'FY' || case when month(completed_date) >= 4
-               then year(completed_date) else year(completed_date) - 1 end,
-           'all', count(*), null, null, list(ref)
-    from ca where completed_date is not null group by 2
+    select 'carer_assessments_completed', completed_period_id, 'all', count(*), null, null,
+           'completed ' || completed_period_id
+    from ca where completed_date is not null group by completed_period_id
     union all
     select 'carer_assessments_waiting_at_period_end', period_id, 'all',
-           count(*) filter (where still_waiting), null, null, list(ref)
+           count(*) filter (where still_waiting), null, null, 'requested ' || period_id
     from waits group by period_id
     union all
     select 'carer_assessment_wait_days_median', period_id, 'all', null, count(*),
-           quantile_cont(wait_days, 0.5), list(ref)
+           quantile_cont(wait_days, 0.5), 'requested ' || period_id
     from waits group by period_id
     union all
     select 'carer_assessment_wait_days_p90', period_id, 'all', null, count(*),
-           quantile_cont(wait_days, 0.9), list(ref)
+           quantile_cont(wait_days, 0.9), 'requested ' || period_id
     from waits group by period_id
     union all
-    select 'carer_assessment_outcomes', period_id, outcome, count(*), null, null, list(ref)
+    select 'carer_assessment_outcomes', period_id, outcome, count(*), null, null,
+           'outcome ' || period_id || ' ' || outcome
     from ca group by period_id, outcome
     union all
     select 'carer_needs_met_at_review_pct', period_id, 'all', sum(needs_met),
-           sum(needs_identified), null, list(ref)
+           sum(needs_identified), null, 'needs ' || period_id
     from ca where needs_identified > 0 and needs_met is not null group by period_id
 )
 
--- `refs` (one {f, s, r} per staged row used) is regrouped into per-file sources by
--- warehouse/indicators.py, the same for every return-based indicator file.
-select indicator_id, 'E08000018' as area_code, period_id, breakdown,
-       numerator::double as numerator, denominator::double as denominator,
-       value::double as value, refs
-from measures
+-- Each figure's `sources` from its set of rows (carers_sources, warehouse/indicators.py).
+select m.indicator_id, 'E08000018' as area_code, m.period_id, m.breakdown,
+       m.numerator::double as numerator, m.denominator::double as denominator,
+       m.value::double as value, coalesce(s.sources, []) as sources
+from measures as m
+left join carers_sources(lineage) as s on s.row_set is not distinct from m.row_set

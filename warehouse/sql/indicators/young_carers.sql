@@ -4,16 +4,25 @@
 with
 
 census as (
-    select * replace (carers_refs(refs) as refs, carers_refs(school_refs) as school_refs,
-                      carers_refs(parent_refs) as parent_refs)
+    select *, concat_ws(' ', 'census', area_code, period_id, phase) as row_set
     from marts.young_carers_school_census where phase = 'all'
 ),
 
 -- School phases (primary, secondary, special...) where the file has them: the rate by phase.
 by_phase as (
-    select * replace (carers_refs(refs) as refs, carers_refs(school_refs) as school_refs,
-                      carers_refs(parent_refs) as parent_refs)
+    select *, concat_ws(' ', 'census', area_code, period_id, phase) as row_set
     from marts.young_carers_school_census where phase <> 'all'
+),
+
+-- The census rows behind each figure: the mart keeps them as lists ({f, s, r} each), a few
+-- per area and year; one row per set and staged row here, as `carers_sources` takes them.
+census_lineage as (
+    select distinct row_set, ref.f as _source_file, ref.s as _source_sha256,
+           ref.r as _source_row
+    from (select row_set, unnest(refs) as ref from census
+          union all select row_set, unnest(refs) from by_phase
+          union all select row_set || ' school', unnest(school_refs) from census
+          union all select row_set || ' parent', unnest(parent_refs) from census)
 ),
 
 symbols (ees, gss) as (
@@ -53,17 +62,17 @@ school_census as (
                                then 'Young carers: ' || derivation || '.' end,
                      case when source_publication is not null
                           then 'Published in: ' || source_publication || '.' end) as note,
-           refs
+           row_set
     from census
     union all
     select 'young_carers_identified', area_code, area_name, area_level, region_code,
            period_id, 'identified_by_school', identified_by_school, null, null,
-           (select gss from symbols where ees = school_symbol), null, school_refs
+           (select gss from symbols where ees = school_symbol), null, row_set || ' school'
     from census where has_school_row
     union all
     select 'young_carers_identified', area_code, area_name, area_level, region_code,
            period_id, 'identified_by_parent', identified_by_parent, null, null,
-           (select gss from symbols where ees = parent_symbol), null, parent_refs
+           (select gss from symbols where ees = parent_symbol), null, row_set || ' parent'
     from census where has_parent_row
     union all
     -- The rate: from the count and pupil total where both are held (Wilson interval);
@@ -81,13 +90,13 @@ school_census as (
                           then 'The pupil total for this year is not held, so no rate.' end,
                      case when source_publication is not null
                           then 'Published in: ' || source_publication || '.' end),
-           refs
+           row_set
     from census
     union all
     select 'young_carers_identified_per_1000', area_code, area_name, area_level, region_code,
            period_id, 'phase: ' || phase, young_carers, pupils,
            case when pupils is null then published_percent * 10 end,
-           (select gss from symbols where ees = young_carers_symbol), null, refs
+           (select gss from symbols where ees = young_carers_symbol), null, row_set
     from by_phase
 ),
 
@@ -108,8 +117,7 @@ school_census_noted as (
 
 -- The young carers' service return --------------------------------------------------------
 ycs as (
-    select *, carers_ref(_source_file, _source_sha256, _source_row) as ref
-    from staging.young_carers_support
+    select *, year(referral_date) as year from staging.young_carers_support
 ),
 
 as_of as (
@@ -136,12 +144,43 @@ partial_note as (
     from years
 ),
 
--- Each referral once (a referral may have several support episodes).
-referrals as (
+-- Each referral once (a referral may have several support episodes). Materialized: the
+-- figures and their lineage must see the same referral source for a referral.
+referrals as materialized (
     select source_org, case_ref, referral_date, year(referral_date) as year,
            any_value(referral_source) as referral_source,
-           min(assessment_date) as assessment_date, list(ref) as refs
+           min(assessment_date) as assessment_date
     from ycs group by source_org, case_ref, referral_date
+),
+
+-- The staged rows behind the service figures, one row per set and staged row (events.sql).
+service_lineage as (
+    -- episodes of one-to-one support running at any time in the year
+    select 'one_to_one ' || y.year as row_set, e._source_file, e._source_sha256, e._source_row
+    from years as y
+    join ycs as e
+      on e.support_type = 'one_to_one' and e.support_start <= y.year_end
+     and coalesce(e.support_end, (select as_of from as_of)) >= y.year_start
+    union all
+    -- every episode of the referrals made in the year
+    select 'referrals ' || year, _source_file, _source_sha256, _source_row
+    from ycs
+    union all
+    select concat_ws(' ', 'referrals', e.year, r.referral_source), e._source_file,
+           e._source_sha256, e._source_row
+    from ycs as e
+    join referrals as r using (source_org, case_ref, referral_date)
+    union all
+    select 'assessed referrals ' || e.year, e._source_file, e._source_sha256, e._source_row
+    from ycs as e
+    join referrals as r using (source_org, case_ref, referral_date)
+    where r.assessment_date is not null
+),
+
+lineage as (
+    select * from census_lineage
+    union all
+    select * from service_lineage
 ),
 
 one_to_one as (
@@ -152,7 +191,7 @@ one_to_one as (
            'all' as breakdown,
            count(distinct (e.source_org, e.case_ref))::double as numerator,
            null::double as denominator, null::double as value,
-           coalesce(list(e.ref) filter (where e.ref is not null), []) as refs
+           'one_to_one ' || y.year as row_set
     from years as y
     left join ycs as e
       on e.support_type = 'one_to_one' and e.support_start <= y.year_end
@@ -164,20 +203,20 @@ service as (
     select * from one_to_one
     union all
     select 'young_carers_referrals', 'CY' || year, 'all', count(*), null, null,
-           flatten(list(refs))
+           'referrals ' || year
     from referrals group by year
     union all
     select 'young_carers_referrals', 'CY' || year, referral_source, count(*), null, null,
-           flatten(list(refs))
+           concat_ws(' ', 'referrals', year, referral_source)
     from referrals group by year, referral_source
     union all
     select 'young_carers_referrals_from_schools_pct', 'CY' || year, 'all',
            count(*) filter (where referral_source = 'school'), count(*), null,
-           flatten(list(refs))
+           'referrals ' || year
     from referrals group by year
     union all
     select 'young_carers_referral_to_assessment_days', 'CY' || year, 'all', null, count(*),
-           quantile_cont(assessment_date - referral_date, 0.5), flatten(list(refs))
+           quantile_cont(assessment_date - referral_date, 0.5), 'assessed referrals ' || year
     from referrals where assessment_date is not null group by year
 ),
 
@@ -185,15 +224,22 @@ service_rows as (
     select s.indicator_id, 'E08000018' as area_code, null as area_name, null as area_level,
            null as region_code, s.period_id, s.breakdown, s.numerator::double as numerator,
            s.denominator::double as denominator, s.value::double as value,
-           null as symbol, s.refs, p.note,
+           null as symbol, s.row_set, p.note,
            false as is_sum_of_districts, not coalesce(p.partial, false) as comparable
     from service as s
     left join partial_note as p on 'CY' || p.year = s.period_id
+),
+
+figures as (
+    select * from school_census_noted
+    union all by name
+    select * from service_rows
 )
 
-select indicator_id, area_code, area_name, area_level, region_code, period_id, breakdown,
-       numerator, denominator, value, symbol, note, refs, is_sum_of_districts, comparable,
-       value_half_step
-from school_census_noted
-union all by name
-select * from service_rows
+-- Each figure's `sources` from its set of rows (carers_sources, warehouse/indicators.py).
+select f.indicator_id, f.area_code, f.area_name, f.area_level, f.region_code, f.period_id,
+       f.breakdown, f.numerator, f.denominator, f.value, f.symbol, f.note,
+       coalesce(s.sources, []) as sources, f.is_sum_of_districts, f.comparable,
+       f.value_half_step
+from figures as f
+left join carers_sources(lineage) as s on s.row_set is not distinct from f.row_set
