@@ -11,6 +11,7 @@ from typing import Any
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from warehouse import stats
 from warehouse.catalogue import Catalogue, Indicator
@@ -176,14 +177,63 @@ order by t.rowid
 """
 
 
-def indicator_records(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict]:
-    """The rows of one indicator query as dicts; a `refs` column becomes `sources`."""
+# A `sources` column whose rows are lists of row numbers (the census queries give them so)
+# as ranges, per entry, in the entries' own order: what `compress_rows` does, in DuckDB.
+LIST_ROWS_AS_TEXT = """
+create or replace temp table {table} as
+with entries as (select rowid as _i, generate_subscripts(sources, 1) as _pos,
+                        unnest(sources) as src from {raw}),
+numbers as (select _i, _pos, unnest(src.rows) as r from entries),
+islands as (select _i, _pos, r, r - dense_rank() over (partition by _i, _pos order by r)
+                       as island
+            from numbers where r is not null),
+ranges as (select _i, _pos, min(r) as lo, max(r) as hi from islands
+            group by _i, _pos, island),
+texts as (select _i, _pos,
+                 string_agg(case when lo = hi then lo::varchar
+                                 else lo::varchar || '-' || hi::varchar end, ', ' order by lo)
+                     as rows
+          from ranges group by all),
+per_row as (select e._i, list({{'file': e.src.file, 'sha256': e.src.sha256,
+                                'rows': coalesce(t.rows, '')}} order by e._pos) as sources
+            from entries as e left join texts as t using (_i, _pos) group by e._i)
+select r.* replace (coalesce(p.sources, []) as sources)
+from {raw} as r left join per_row as p on p._i = r.rowid
+order by r.rowid
+"""
+
+
+def _ensure_macros(con: duckdb.DuckDBPyConnection) -> None:
     if con.execute("select count(*) from duckdb_functions() where function_name in "
                    "('carers_ref', 'carers_sources')").fetchall()[0][0] < 2:
         prepare_refs(con)
+
+
+def materialize(con: duckdb.DuckDBPyConnection, sql: str, table: str, *,
+                text_rows: bool = False) -> bool:
+    """Run one indicator query into the temp table `table`, a `refs` column turned into
+    `sources` (list of {file, sha256, rows}); with `text_rows`, sources whose rows are lists
+    get them as ranges too. Whether the table has `sources`. The lineage stays in DuckDB:
+    at 10m event rows the row ranges of the domain queries are hundreds of MiB of text."""
+    _ensure_macros(con)
+    name = quote_identifier(table)
     head = con.sql(f"select * from ({sql}) limit 0")
     if "refs" not in head.columns:
-        return con.sql(sql).to_arrow_table().to_pylist()
+        list_rows = False
+        if text_rows and "sources" in head.columns:
+            kind = head.types[head.columns.index("sources")]
+            rows = dict(kind.child.children).get("rows") if kind.id == "list" else None
+            list_rows = rows is not None and rows.id == "list"
+        if not list_rows:
+            con.execute(f"create or replace temp table {name} as select * from ({sql})")
+            return "sources" in head.columns
+        raw = quote_identifier(table + "_raw")
+        con.execute(f"create or replace temp table {raw} as select * from ({sql})")
+        try:
+            con.execute(LIST_ROWS_AS_TEXT.format(table=name, raw=raw))
+        finally:
+            con.execute(f"drop table if exists {raw}")
+        return True
     numbers = "STRUCT" not in str(head.types[head.columns.index("refs")]).upper()
     # Rows are told apart by the table's rowid (insertion order): a row_number() window
     # would gather every row's reference list into one buffer (1 GiB at 10m rows).
@@ -195,19 +245,42 @@ def indicator_records(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict]:
             if lost:
                 raise IndicatorError(f"{lost} row reference(s) of this indicator query name a "
                                      "file that no raw, staging or marts table holds: " + sql[:200])
-        return con.sql("with " + (REFS_AS_NUMBERS if numbers else REFS_AS_STRUCTS)
-                       + SOURCES_FROM_REFS).to_arrow_table().to_pylist()
+        con.execute(f"create or replace temp table {name} as with "
+                    + (REFS_AS_NUMBERS if numbers else REFS_AS_STRUCTS) + SOURCES_FROM_REFS)
     finally:
         con.execute("drop table if exists _indicator_rows")
+    return True
+
+
+def indicator_records(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict]:
+    """The rows of one indicator query as dicts; a `refs` column becomes `sources`."""
+    try:
+        materialize(con, sql, "_indicator_records")
+        return con.sql("select * from _indicator_records order by rowid"
+                       ).to_arrow_table().to_pylist()
+    finally:
+        con.execute("drop table if exists _indicator_records")
+
+
+RESULT = "_indicator_result_{}"  # temp table of the catalogue's n-th indicator query
 
 
 def run_indicator_sql(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> list[dict]:
+    """Every indicator query's rows as dicts, without their lineage: each query's result stays
+    in the temp table RESULT.format(n), and a row with lineage carries `_result` (n) and
+    `_rid` (its rowid there), for `_lineage_tables` to join (drop them with `_drop_results`)."""
     rows: list[dict] = []
     known = {i.id for i in catalogue.indicators}
     prepare_refs(con)  # the files staged now
-    for sql_name in catalogue.sql_files:
+    for n, sql_name in enumerate(catalogue.sql_files):
         sql = read_sql(sql_name.removesuffix(".sql")).strip().rstrip(";")
-        records = indicator_records(con, sql)
+        table = RESULT.format(n)
+        if materialize(con, sql, table, text_rows=True):
+            records = con.sql(f"select * exclude (sources), {n} as _result, rowid as _rid "
+                              f"from {table} order by rowid").to_arrow_table().to_pylist()
+        else:
+            records = con.sql(f"select * from {table} order by rowid"
+                              ).to_arrow_table().to_pylist()
         for rec in records:
             if rec["indicator_id"] not in known:
                 raise IndicatorError(
@@ -216,6 +289,12 @@ def run_indicator_sql(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> l
                     "warehouse/catalogue.yaml or a file in warehouse/catalogue.d/")
         rows.extend(records)
     return rows
+
+
+def _drop_results(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> None:
+    for n in range(len(catalogue.sql_files)):
+        con.execute(f"drop table if exists {RESULT.format(n)}")
+    con.execute("drop table if exists _figure_sources")
 
 
 def _finite(x: Any) -> float | None:
@@ -249,9 +328,11 @@ def _value_and_ci(ind: Indicator, num: Any, den: Any, given: Any,
     return _finite(given), given_lo, given_hi
 
 
-def compute(con: duckdb.DuckDBPyConnection, catalogue: Catalogue
-            ) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
-    """indicator_values, indicator_lineage, and the ids of indicators that have no data."""
+def _values(con: duckdb.DuckDBPyConnection, catalogue: Catalogue
+            ) -> tuple[pd.DataFrame, list[str]]:
+    """indicator_values without `source`, in their final order, each row with `_result` and
+    `_rid` (where its lineage is: see run_indicator_sql), and the ids of indicators that have
+    no data. The caller drops the result tables (`_drop_results`)."""
     areas = {r["area_code"]: r for r in
              con.sql("select * from marts.dim_area").to_arrow_table().to_pylist()}
     periods = {r["period_id"]: r for r in
@@ -259,7 +340,6 @@ def compute(con: duckdb.DuckDBPyConnection, catalogue: Catalogue
     by_id = {i.id: i for i in catalogue.indicators}
 
     out: list[dict[str, Any]] = []
-    lineage: list[dict[str, Any]] = []
     for rec in run_indicator_sql(con, catalogue):
         ind = by_id[rec["indicator_id"]]
         value, lo, hi = _value_and_ci(ind, rec.get("numerator"), rec.get("denominator"),
@@ -281,7 +361,6 @@ def compute(con: duckdb.DuckDBPyConnection, catalogue: Catalogue
         if brk:
             symbols.append("[b]")
             notes.append(brk)
-        sources = rec.get("sources") or []
         out.append({
             "indicator_id": ind.id, "indicator_title": ind.title,
             "area_code": rec["area_code"], "area_name": area.get("area_name", rec.get("area_name")),
@@ -304,8 +383,7 @@ def compute(con: duckdb.DuckDBPyConnection, catalogue: Catalogue
                   else (None if area else rec.get("region_code"))),
             "symbol": " ".join(dict.fromkeys(symbols)) or None,
             "note": " ".join(notes) or None,
-            "source": "; ".join(f"{s['file']} (sha256 {s['sha256'][:12]}) rows "
-                                f"{compress_rows(s.get('rows'))}" for s in sources) or None,
+            "source": None,  # from the lineage, in DuckDB (_lineage_tables)
             "council_median": _finite(rec.get("council_median")),
             "mads_from_median": _finite(rec.get("mads_from_median")),
             "council_rank": rec.get("council_rank"),
@@ -314,25 +392,107 @@ def compute(con: duckdb.DuckDBPyConnection, catalogue: Catalogue
             # False when this value must not be set against the previous period's (a part
             # year, say): no change or direction of travel is computed across it.
             "_comparable": rec.get("comparable") is not False,
+            "_result": rec.get("_result"), "_rid": rec.get("_rid"),
         })
-        for s in sources:
-            lineage.append({"indicator_id": ind.id, "area_code": rec["area_code"],
-                            "period_id": rec["period_id"],
-                            "breakdown": rec.get("breakdown") or "all",
-                            "source_file": s["file"], "source_sha256": s["sha256"],
-                            "source_rows": compress_rows(s.get("rows"))})
 
     _add_comparators(out, by_id)
     _add_ranks(out, by_id)
     _add_trend(out, by_id)
     have = {r["indicator_id"] for r in out}
     missing = [i.id for i in catalogue.indicators if i.id not in have]
-    values = pd.DataFrame(out, columns=[*VALUE_COLUMNS, "_start"]).drop(columns="_start")
+    values = pd.DataFrame(out, columns=[*VALUE_COLUMNS, "_start", "_result", "_rid"])
+    values = values.drop(columns="_start")
     values = values.sort_values(list(KEY), kind="stable").reset_index(drop=True)
-    lineage_frame = pd.DataFrame(lineage, columns=[*KEY, "source_file", "source_sha256",
-                                                   "source_rows"])
-    lineage_frame = lineage_frame.sort_values([*KEY, "source_file"], kind="stable")
-    return values, lineage_frame.reset_index(drop=True), missing
+    return values, missing
+
+
+LINEAGE_COLUMNS = [*KEY, "source_file", "source_sha256", "source_rows"]
+
+
+def _lineage_tables(con: duckdb.DuckDBPyConnection, catalogue: Catalogue,
+                    values: pd.DataFrame) -> None:
+    """The temp table _figure_sources: for each row of `values` (by position, `_ord`) its key
+    and `sources` from the result tables, joined in DuckDB."""
+    with_sources = [n for n in range(len(catalogue.sql_files))
+                    if "sources" in con.sql(f"select * from {RESULT.format(n)} limit 0").columns]
+    figures = pa.table({"_ord": list(range(len(values))),
+                        **{k: values[k].astype(object).tolist() for k in KEY},
+                        "_result": _integers(values["_result"]),
+                        "_rid": _integers(values["_rid"])})
+    results = " union all ".join(
+        f"select {n} as _result, rowid as _rid, sources from {RESULT.format(n)}"
+        for n in with_sources) or "select null::integer as _result, null::bigint as _rid, " \
+                                   "[]::struct(file varchar, sha256 varchar, rows varchar)[] " \
+                                   "as sources where false"
+    con.register("_figures", figures)
+    try:
+        con.execute("create or replace temp table _figure_sources as "
+                    "select f._ord, f.indicator_id, f.area_code, f.period_id, f.breakdown, "
+                    f"s.sources from _figures as f join ({results}) as s "
+                    "on s._result = f._result and s._rid = f._rid")
+    finally:
+        con.unregister("_figures")
+
+
+def _integers(column: pd.Series) -> pa.Array:
+    """A pandas column of row numbers (NaN where a row has no lineage) as Arrow integers."""
+    return pa.array([None if pd.isna(x) else int(x) for x in column], type=pa.int64())
+
+
+# indicator_values.source: 'file (sha256 first 12) rows ranges', '; ' between files.
+SOURCE_TEXT = ("nullif(array_to_string(list_transform(sources, lambda x: x.file || ' (sha256 ' "
+               "|| left(x.sha256, 12) || ') rows ' || coalesce(x.rows, '')), '; '), '')")
+LINEAGE_SQL = """
+select indicator_id, area_code, period_id, breakdown, src.file as source_file,
+       src.sha256 as source_sha256, coalesce(src.rows, '') as source_rows
+from (select *, unnest(sources) as src, generate_subscripts(sources, 1) as _pos
+      from _figure_sources)
+order by indicator_id, area_code, period_id, breakdown, source_file, _ord, _pos
+"""
+
+
+def compute(con: duckdb.DuckDBPyConnection, catalogue: Catalogue
+            ) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+    """indicator_values, indicator_lineage, and the ids of indicators that have no data, as
+    frames (the lineage text comes to Python: for tests and small warehouses; the refresh
+    writes the tables with `write_tables`, which keeps it in DuckDB)."""
+    try:
+        values, missing = _values(con, catalogue)
+        _lineage_tables(con, catalogue, values)
+        source = dict(con.execute(f"select _ord, {SOURCE_TEXT} from _figure_sources"
+                                  ).fetchall())
+        values["source"] = [source.get(i) for i in range(len(values))]
+        lineage = con.sql(LINEAGE_SQL).df()
+    finally:
+        _drop_results(con, catalogue)
+    return values.drop(columns=["_result", "_rid"]), lineage, missing
+
+
+def write_tables(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, values_table: str,
+                 lineage_table: str) -> tuple[pd.DataFrame, int, list[str]]:
+    """`create or replace` indicator_values and indicator_lineage as `compute` gives them,
+    the lineage (row ranges: hundreds of MiB at national scale) never leaving DuckDB. The
+    values without `source`, the lineage's row count, and the indicators with no data."""
+    try:
+        values, missing = _values(con, catalogue)
+        _lineage_tables(con, catalogue, values)
+        data = pa.Table.from_pandas(values.assign(_ord=range(len(values))),
+                                    preserve_index=False)
+        con.register("_incoming", data)
+        try:
+            con.execute(f"create or replace table {quote_identifier(values_table)} as "
+                        f"select v.* exclude (_result, _rid, _ord) replace (s.source as source) "
+                        f"from _incoming as v left join (select _ord, {SOURCE_TEXT} as source "
+                        "from _figure_sources) as s using (_ord) order by v._ord")
+        finally:
+            con.unregister("_incoming")
+        con.execute(f"create or replace table {quote_identifier(lineage_table)} as "
+                    + LINEAGE_SQL)
+        lineage_rows = con.execute(f"select count(*) from {quote_identifier(lineage_table)}"
+                                   ).fetchall()[0][0]
+    finally:
+        _drop_results(con, catalogue)
+    return values.drop(columns=["_result", "_rid"]), lineage_rows, missing
 
 
 def _comparison(r: dict, comparator: dict | None, polarity: str, level: str) -> str | None:
