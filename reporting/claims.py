@@ -167,33 +167,53 @@ def _tables(con: duckdb.DuckDBPyConnection) -> set[str]:
             .fetchall()}
 
 
-def _lookup(con: duckdb.DuckDBPyConnection, check: dict[str, Any]) -> pd.DataFrame:
-    """Every period's row of the checked indicator, area and breakdown, with its lineage."""
-    key = [check["indicator"], check["area"], check.get("breakdown", "all")]
-    # One grouped pass over the lineage, joined (three correlated subqueries per row took
-    # 50 ms a claim).
-    return con.execute(
+def _lookups(con: duckdb.DuckDBPyConnection, claims: list[Claim]
+             ) -> dict[tuple[str, str, str, str], pd.DataFrame]:
+    """For every claim checked against an indicator: every period's row of its indicator,
+    area and breakdown, with the lineage and the definition of its field. One query for all
+    claims (one query a claim took 10 ms each: half the facts page's time)."""
+    keys = sorted({(c.check["indicator"], c.check["area"], c.check.get("breakdown", "all"),
+                    c.check.get("field", "value"))
+                   for c in claims if c.check and c.check.get("indicator")
+                   and not c.check.get("query") and not c.no_source})
+    if not keys:
+        return {}
+    found = con.execute(
         """
-        with l as (
-            select period_id, string_agg(distinct source_file, '; ') as source_file,
+        with k as (
+            select unnest(?::varchar[]) as indicator_id, unnest(?::varchar[]) as area_code,
+                   unnest(?::varchar[]) as breakdown, unnest(?::varchar[]) as field
+        ),
+        l as (
+            select indicator_id, area_code, breakdown, period_id,
+                   string_agg(distinct source_file, '; ') as source_file,
                    string_agg(distinct source_sha256, '; ') as source_sha256,
                    string_agg(source_rows, '; ') as source_rows
             from indicator_lineage
-            where indicator_id = ? and area_code = ? and breakdown = ?
-            group by period_id
+            semi join k using (indicator_id, area_code, breakdown)
+            group by all
         )
-        select v.period_id, v.period_label, v.numerator, v.denominator, v.value, v.symbol,
+        select k.indicator_id as _indicator, k.area_code as _area,
+               k.breakdown as _breakdown, k.field as _field,
+               v.period_id, v.period_label, v.numerator, v.denominator, v.value, v.symbol,
                v.note,
-               case ? when 'numerator' then i.numerator when 'denominator' then i.denominator
-                    else i.definition end as definition,
+               case k.field when 'numerator' then i.numerator
+                    when 'denominator' then i.denominator else i.definition end as definition,
                l.source_file, l.source_sha256, l.source_rows
-        from indicator_values v
+        from k
+        join indicator_values v using (indicator_id, area_code, breakdown)
         left join indicators i on i.indicator_id = v.indicator_id
-        left join l on l.period_id = v.period_id
-        where v.indicator_id = ? and v.area_code = ? and v.breakdown = ?
-        order by v.period_id
+        left join l on l.indicator_id = v.indicator_id and l.area_code = v.area_code
+                   and l.breakdown = v.breakdown and l.period_id = v.period_id
+        order by all
         """,
-        [*key, check.get("field", "value"), *key]).df()
+        [list(column) for column in zip(*keys, strict=True)]).df()
+    groups = dict(iter(found.groupby(["_indicator", "_area", "_breakdown", "_field"],
+                                     sort=False)))
+    empty = found.iloc[0:0]
+    return {key: groups.get(key, empty).drop(columns=["_indicator", "_area", "_breakdown",
+                                                      "_field"]).reset_index(drop=True)
+            for key in keys}
 
 
 def _agrees(claim: Claim, ours: float) -> bool:
@@ -207,12 +227,14 @@ def reconcile(con: duckdb.DuckDBPyConnection, claims: list[Claim] | None = None
     """One row per claim: the published figure, ours with its source, and the status."""
     claims = load() if claims is None else claims
     tables = _tables(con)
-    rows = [_reconcile_one(con, claim, tables) for claim in claims]
+    needed = {"indicator_values", "indicator_lineage", "indicators"}
+    found = _lookups(con, claims) if needed <= tables else {}
+    rows = [_reconcile_one(con, claim, tables, found) for claim in claims]
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
-def _reconcile_one(con: duckdb.DuckDBPyConnection, claim: Claim, tables: set[str]
-                   ) -> dict[str, Any]:
+def _reconcile_one(con: duckdb.DuckDBPyConnection, claim: Claim, tables: set[str],
+                   lookups: dict[tuple[str, str, str, str], pd.DataFrame]) -> dict[str, Any]:
     check = claim.check or {}
     row: dict[str, Any] = {
         "claim_id": claim.id, "document": claim.document, "quote": claim.quote,
@@ -243,7 +265,8 @@ def _reconcile_one(con: duckdb.DuckDBPyConnection, claim: Claim, tables: set[str
         if not needed <= tables:
             return {**row, "status": NO_SOURCE, "explanation":
                     f"this edition has no {', '.join(sorted(needed - tables))} table"}
-        found = _lookup(con, check)
+        found = lookups[(check["indicator"], check["area"], check.get("breakdown", "all"),
+                         check.get("field", "value"))]
         if found.empty:
             return {**row, "status": NO_SOURCE, "explanation":
                     f"no source held yet: indicator {check['indicator']} has no rows for "

@@ -44,8 +44,12 @@ def neutralise_frame(frame: Any) -> Any:
         # Only the cells that start like a formula are rewritten (few or none): the test is
         # one pass, the rewrite touches just those, and the column keeps its dtype (a column
         # mixing 63 with 15.5 must not come back as floats printing 63.0).
-        starts = [k for k, v in enumerate(values)
-                  if isinstance(v, str) and v.startswith(FORMULA_TRIGGERS)]
+        if str(values.dtype).startswith("str"):  # text only: one vectorised test
+            hits = values.str.startswith(FORMULA_TRIGGERS, na=False).to_numpy(dtype=bool)
+            starts = hits.nonzero()[0].tolist()
+        else:
+            starts = [k for k, v in enumerate(values)
+                      if isinstance(v, str) and v.startswith(FORMULA_TRIGGERS)]
         changed = {k: neutralise(values.iat[k]) for k in starts}
         changed = {k: v for k, v in changed.items() if v != values.iat[k]}
         if changed:
