@@ -69,11 +69,18 @@ def protected_tables(con: duckdb.DuckDBPyConnection, catalogue: Catalogue,
     the indicator_values of the editions already published (cells hidden there stay hidden;
     the audit sets them beside this one). Raises DisclosureError, publishing nothing, when
     the audit finds a hidden count narrowed below the protection range."""
-    values = con.sql("select * from marts.indicator_values").to_arrow_table().to_pandas()
+    # Neither the warehouse's `source` text (rebuilt below from the lineage, rows for public
+    # files only) nor the row ranges of other files come to Python: at national scale they
+    # are hundreds of MiB of text, and none of it is published.
+    values = con.sql("select * replace (null::varchar as source) from marts.indicator_values"
+                     ).to_arrow_table().to_pandas()
     people = {i.id for i in catalogue.indicators if i.disclosure == "people"}
     value_types = {i.id: i.value_type for i in catalogue.indicators}
-    lineage = con.sql("select * from marts.indicator_lineage").to_arrow_table().to_pandas()
     public = public_files(con)
+    lineage = con.execute(
+        "select * replace (case when list_contains(?, source_file) then source_rows end "
+        "as source_rows) from marts.indicator_lineage", [sorted(public)]
+    ).to_arrow_table().to_pandas()
     published, decision = protect(values, people, catalogue.relations, value_types, earlier)
     excused: dict = {}
     intervals = audit_published(published, values, people, catalogue.relations, value_types,

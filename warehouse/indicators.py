@@ -1,6 +1,25 @@
 """Turn the catalogue's SQL results into indicator_values: values, intervals, comparators,
 rank, direction of travel and symbols. The warehouse keeps true values; disclosure control is
-applied when publishing."""
+applied when publishing.
+
+Lineage: every indicator query returns one row per figure, and says which input rows each
+figure is made from in one of three ways:
+
+- `sources`: a list of {file, sha256, rows}, rows as ranges text ('2-40, 42-90') or a list of
+  row numbers (the census queries, the benchmark's);
+- `refs`: a list of `carers_ref(_source_file, _source_sha256, _source_row)` per figure, for
+  queries over small tables only (grants, reach, ASCOF): the lists are built in memory;
+- for returns that can be large (events, assessments, young carers): a `lineage` relation in
+  long form, one row per set of rows (`row_set`, any name) and staged row (`_source_file`,
+  `_source_sha256`, `_source_row`), built with filters and unions, never a list per figure;
+  each figure names its set, and `carers_sources(lineage)` (a table macro defined here)
+  gives every set its `sources`, row ranges found by a window in row order (which DuckDB
+  spills), joined to the figures: see warehouse/sql/indicators/events.sql. Several figures may
+  share one set (the events of one type in a year count for events held, attendance...).
+
+The lineage stays in DuckDB: `write_tables` (the refresh) joins it to the figures and writes
+indicator_values.source and indicator_lineage in SQL; at 10m event rows the ranges are
+hundreds of MiB of text. `compute` gives the same tables as frames (tests, small data)."""
 
 from __future__ import annotations
 
@@ -413,8 +432,7 @@ def _lineage_tables(con: duckdb.DuckDBPyConnection, catalogue: Catalogue,
                     values: pd.DataFrame) -> None:
     """The temp table _figure_sources: for each row of `values` (by position, `_ord`) its key
     and `sources` from the result tables, joined in DuckDB."""
-    with_sources = [n for n in range(len(catalogue.sql_files))
-                    if "sources" in con.sql(f"select * from {RESULT.format(n)} limit 0").columns]
+    with_sources = _with_sources(con, catalogue)
     figures = pa.table({"_ord": list(range(len(values))),
                         **{k: values[k].astype(object).tolist() for k in KEY},
                         "_result": _integers(values["_result"]),
@@ -468,31 +486,100 @@ def compute(con: duckdb.DuckDBPyConnection, catalogue: Catalogue
     return values.drop(columns=["_result", "_rid"]), lineage, missing
 
 
+# The most row-range text written by one statement of `write_tables`: DuckDB holds a vector's
+# strings (up to 2,048 rows) in memory at once, and at 10m event rows one figure's ranges
+# run to 7 MB, the events figures to 400 MB: written in one statement they exceeded the 1 GB
+# memory limit.
+BATCH_BYTES = 48 * 2**20
+
+
 def write_tables(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, values_table: str,
                  lineage_table: str) -> tuple[pd.DataFrame, int, list[str]]:
     """`create or replace` indicator_values and indicator_lineage as `compute` gives them,
-    the lineage (row ranges: hundreds of MiB at national scale) never leaving DuckDB. The
-    values without `source`, the lineage's row count, and the indicators with no data."""
+    the lineage (row ranges: hundreds of MiB at national scale) never leaving DuckDB, written
+    in batches of figures in their final order, each with at most BATCH_BYTES of ranges.
+    The values without `source`, the lineage's row count, and the indicators with no data."""
+    values_name, lineage_name = quote_identifier(values_table), quote_identifier(lineage_table)
     try:
         values, missing = _values(con, catalogue)
-        _lineage_tables(con, catalogue, values)
-        data = pa.Table.from_pandas(values.assign(_ord=range(len(values))),
-                                    preserve_index=False)
-        con.register("_incoming", data)
+        with_sources = _with_sources(con, catalogue)
+        size: dict[tuple[int, int], int] = {}
+        for n in with_sources:
+            size.update(((n, rid), int(b or 0)) for rid, b in con.execute(
+                "select rowid, list_sum(list_transform(sources, lambda x: "
+                f"length(coalesce(x.rows, '')) + 100)) from {RESULT.format(n)}").fetchall())
+        figures = [(i, None if pd.isna(n) else int(n), None if pd.isna(r) else int(r))
+                   for i, n, r in zip(range(len(values)), values["_result"], values["_rid"],
+                                      strict=True)]
+        con.register("_figures", pa.table({
+            "_ord": [i for i, _, _ in figures],
+            **{k: values[k].astype(object).tolist() for k in KEY},
+            "_result": pa.array([n for _, n, _ in figures], type=pa.int64()),
+            "_rid": pa.array([r for _, _, r in figures], type=pa.int64())}))
+        con.register("_incoming", pa.Table.from_pandas(
+            values.assign(_ord=range(len(values))), preserve_index=False))
         try:
-            con.execute(f"create or replace table {quote_identifier(values_table)} as "
-                        f"select v.* exclude (_result, _rid, _ord) replace (s.source as source) "
-                        f"from _incoming as v left join (select _ord, {SOURCE_TEXT} as source "
-                        "from _figure_sources) as s using (_ord) order by v._ord")
+            con.execute(f"create or replace table {values_name} as select * exclude "
+                        "(_result, _rid, _ord) replace (null::varchar as source) "
+                        "from _incoming limit 0")
+            con.execute(f"create or replace table {lineage_name} (indicator_id varchar, "
+                        "area_code varchar, period_id varchar, breakdown varchar, "
+                        "source_file varchar, source_sha256 varchar, source_rows varchar)")
+            for first, last in _batches([size.get((n, r), 0) if n is not None else 0
+                                         for _, n, r in figures]):
+                batch = [(n, r) for _, n, r in figures[first:last + 1]
+                         if n is not None and n in with_sources]
+                parts = []
+                for n in sorted({n for n, _ in batch}):
+                    rids = [r for m, r in batch if m == n]
+                    parts.append(f"select f._ord, f.indicator_id, f.area_code, f.period_id, "
+                                 f"f.breakdown, r.sources from {RESULT.format(n)} as r "
+                                 f"join _figures as f on f._result = {n} and f._rid = r.rowid "
+                                 f"where r.rowid between {min(rids)} and {max(rids)} "
+                                 f"and f._ord between {first} and {last}")
+                sources = " union all ".join(parts) or (
+                    "select null::bigint as _ord, null::varchar as indicator_id, "
+                    "null::varchar as area_code, null::varchar as period_id, "
+                    "null::varchar as breakdown, [{'file': 'x', 'sha256': 'x', 'rows': 'x'}] "
+                    "as sources where false")
+                con.execute(f"insert into {values_name} select v.* exclude (_result, _rid, "
+                            f"_ord) replace (s.source as source) from _incoming as v "
+                            f"left join (select _ord, {SOURCE_TEXT} as source from "
+                            f"({sources})) as s using (_ord) "
+                            f"where v._ord between {first} and {last} order by v._ord")
+                con.execute(f"insert into {lineage_name} select indicator_id, area_code, "
+                            "period_id, breakdown, src.file, src.sha256, "
+                            "coalesce(src.rows, '') from (select *, unnest(sources) as src, "
+                            f"generate_subscripts(sources, 1) as _pos from ({sources})) "
+                            "order by _ord, src.file, _pos")
         finally:
+            con.unregister("_figures")
             con.unregister("_incoming")
-        con.execute(f"create or replace table {quote_identifier(lineage_table)} as "
-                    + LINEAGE_SQL)
-        lineage_rows = con.execute(f"select count(*) from {quote_identifier(lineage_table)}"
-                                   ).fetchall()[0][0]
+        lineage_rows = con.execute(f"select count(*) from {lineage_name}").fetchall()[0][0]
     finally:
         _drop_results(con, catalogue)
     return values.drop(columns=["_result", "_rid"]), lineage_rows, missing
+
+
+def _with_sources(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> list[int]:
+    """The catalogue's queries whose result table has a `sources` column."""
+    return [n for n in range(len(catalogue.sql_files))
+            if "sources" in con.sql(f"select * from {RESULT.format(n)} limit 0").columns]
+
+
+def _batches(sizes: list[int]) -> list[tuple[int, int]]:
+    """Consecutive (first, last) positions, each run of sizes adding up to at most
+    BATCH_BYTES (or one position, if it alone is larger)."""
+    out: list[tuple[int, int]] = []
+    first, total = 0, 0
+    for i, size in enumerate(sizes):
+        if i > first and total + size > BATCH_BYTES:
+            out.append((first, i - 1))
+            first, total = i, 0
+        total += size
+    if sizes:
+        out.append((first, len(sizes) - 1))
+    return out
 
 
 def _comparison(r: dict, comparator: dict | None, polarity: str, level: str) -> str | None:

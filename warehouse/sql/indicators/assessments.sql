@@ -6,6 +6,10 @@
 -- date less request date; not completed by then -> period end less request date (still
 -- waiting, counted with the time waited so far, so the figures are not flattered by leaving
 -- the longest waits out).
+--
+-- Each figure names the set of staged rows it is made from (`row_set`); `lineage` holds the
+-- sets, one row per set and staged row, and `carers_sources(lineage)` gives each set its
+-- sources (per-file row ranges: see events.sql and warehouse/indicators.py).
 with
 
 ca as (

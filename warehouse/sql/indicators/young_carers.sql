@@ -1,6 +1,9 @@
 -- Young carers: school-census identification (DfE, published figures per area; England and
 -- regions are the publisher's totals, never sums of local authorities) and the young carers'
 -- service return (distinct young carers, referrals, referral to assessment).
+-- Each figure names the set of rows it is made from (`row_set`); `lineage` holds the sets, one
+-- row per set and input row, and `carers_sources(lineage)` gives each set its sources (per-file
+-- row ranges: see events.sql and warehouse/indicators.py).
 with
 
 census as (
