@@ -77,9 +77,9 @@ def protected_tables(con: duckdb.DuckDBPyConnection, catalogue: Catalogue,
     people = {i.id for i in catalogue.indicators if i.disclosure == "people"}
     value_types = {i.id: i.value_type for i in catalogue.indicators}
     public = public_files(con)
-    lineage = con.execute(
+    lineage = con.sql(
         "select * replace (case when list_contains(?, source_file) then source_rows end "
-        "as source_rows) from marts.indicator_lineage", [sorted(public)]
+        "as source_rows) from marts.indicator_lineage", params=[sorted(public)]
     ).to_arrow_table().to_pandas()
     published, decision = protect(values, people, catalogue.relations, value_types, earlier)
     excused: dict = {}
