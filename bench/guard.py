@@ -115,10 +115,14 @@ def _child(out: Path) -> int:
 
     from reporting import disclosure  # numpy and pandas only: the refresh imports it anyway
 
+    import threading
+
     solve = disclosure._Group._solve
+    counting = threading.Lock()  # the audit solves linked groups on several threads
 
     def counted_solve(self: Any, *args: Any, **kwargs: Any) -> Any:
-        counts["lp_solves"] += 1  # every linear programme the disclosure audit solves
+        with counting:
+            counts["lp_solves"] += 1  # every linear programme the disclosure audit solves
         return solve(self, *args, **kwargs)
 
     disclosure._Group._solve = counted_solve

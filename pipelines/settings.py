@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import dagster as dg
+from warehouse.settings import DEFAULTS, FIELDS, PROJECT_ROOT
 
-from assets.resources import DEFAULTS, FIELDS, PROJECT_ROOT, CarersResource
+if TYPE_CHECKING:
+    from assets.resources import CarersResource
 
 __all__ = ["DEFAULTS", "PROJECT_ROOT", "carers_resource", "resource_run_config", "setting"]
 
@@ -22,6 +24,11 @@ def setting(name: str, configured: str = "") -> Path:
 
 def carers_resource() -> CarersResource:
     """The resource, with every field whose variable is set taken from it through Dagster."""
+    # Dagster only here: `setting` serves commands (and "Up to date") that never load it.
+    import dagster as dg
+
+    from assets.resources import CarersResource
+
     return CarersResource(**{field: dg.EnvVar(variable) for field, (variable, _) in FIELDS.items()
                              if os.environ.get(variable)})
 

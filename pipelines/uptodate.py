@@ -18,10 +18,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from assets.resources import FIELDS
-from reporting.editions import latest_edition
 from sources.files import sha256_of
 from warehouse import inputs
+from warehouse.settings import FIELDS
 
 
 def stamp_path(warehouse: Path) -> Path:
@@ -53,6 +52,9 @@ def key(landing: Path) -> str:
 
 
 def _state(warehouse: Path, publish: Path) -> dict[str, Any]:
+    # reporting.editions brings pandas: the "Up to date" answer needs it only here.
+    from reporting.editions import latest_edition
+
     stat = warehouse.stat()
     latest = latest_edition(publish)
     return {"warehouse_size": stat.st_size, "warehouse_mtime_ns": stat.st_mtime_ns,

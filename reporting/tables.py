@@ -133,10 +133,11 @@ def published_sources(values: pd.DataFrame, lineage: pd.DataFrame, public: set[s
     # Joined per key in plain Python: a pandas groupby with a Python aggregate walked the
     # Arrow-backed strings one by one (0.2 s a refresh).
     joined: dict[tuple, list[str]] = {}
-    for key, part in zip(zip(*(lineage[k].tolist() for k in KEY)), text.tolist(), strict=True):
+    for key, part in zip(zip(*(lineage[k].tolist() for k in KEY), strict=True), text.tolist(),
+                         strict=True):
         joined.setdefault(key, []).append(part)
     return pd.Series([("; ".join(joined[key]) if key in joined else None)
-                      for key in zip(*(values[k].tolist() for k in KEY))],
+                      for key in zip(*(values[k].tolist() for k in KEY), strict=True)],
                      index=values.index, dtype=object)
 
 

@@ -6,6 +6,7 @@ Poisson limits from the chi-squared relation), not copied from GPL reference cod
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 from statistics import NormalDist
@@ -63,6 +64,9 @@ def _bisect(f: Callable[[float], float], lo: float, hi: float) -> float:
     return (lo + hi) / 2
 
 
+# Kept per (count, alpha): byars asks only for counts below 10, at two levels, thousands of
+# times a refresh (each an exact search of 400 tail sums).
+@functools.cache
 def poisson_exact(count: int, alpha: float = 0.05) -> tuple[float, float]:
     """Exact (Garwood) limits for a Poisson count."""
     if count < 0:

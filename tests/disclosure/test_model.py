@@ -588,15 +588,17 @@ def test_districts_add_up_to_regions_and_regions_to_england_when_regions_carry_t
 
 
 def test_a_cell_with_no_shown_neighbour_takes_its_linked_groups_shown_cells():
-    from reporting.disclosure import Model, _shown_neighbours
+    from reporting.disclosure import Model, _shown_neighbours, equations_by_cell
 
     a, b, c, d, e = (cell(x) for x in "abcde")
     model = Model(value={a: 1.0, b: 2.0, c: 3.0, d: 1.0, e: 2.0},
                   equations=[{c: 1.0, a: -1.0, b: -1.0}, {c: 1.0, d: -1.0, e: -1.0}])
+    holding = equations_by_cell(model.equations)
+    assert holding[c] == model.equations and holding[d] == model.equations[1:]
     # a's own equation has only hidden cells: the group's shown cells are the candidates
-    assert _shown_neighbours(model, a, {a, b, c}) == [d, e]
-    assert _shown_neighbours(model, a, {a, c}) == [b]
-    assert _shown_neighbours(model, a, {a, b, c, d, e}) == []
+    assert _shown_neighbours(model, a, {a, b, c}, holding) == [d, e]
+    assert _shown_neighbours(model, a, {a, c}, holding) == [b]
+    assert _shown_neighbours(model, a, {a, b, c, d, e}, holding) == []
 
 
 def test_value_types_are_read_per_indicator():
