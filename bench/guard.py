@@ -111,11 +111,10 @@ def _child(out: Path) -> int:
             return spec
 
     sys.meta_path.insert(0, Watch())
+    import threading
     import tracemalloc
 
     from reporting import disclosure  # numpy and pandas only: the refresh imports it anyway
-
-    import threading
 
     solve = disclosure._Group._solve
     counting = threading.Lock()  # the audit solves linked groups on several threads
