@@ -110,8 +110,11 @@ def _copy_tree(into: Path) -> Path:
 
 def _config(target: Target, repo: Path) -> str:
     tests = " ".join(t for t in target.tests if (repo / t).exists())
-    # -p no:cacheprovider: nothing written into the copy; -x: the first failure kills.
-    command = f"{sys.executable} -m pytest -x -q -p no:cacheprovider -p no:randomly {tests}"
+    # -p no:cacheprovider: nothing written into the copy; -x: the first failure kills; -n 0:
+    # in this one process (pyproject's `-n auto` would start a pytest-xdist worker per core
+    # for every mutant, seconds each).
+    command = (f"{sys.executable} -m pytest -x -q -n 0 -p no:cacheprovider -p no:randomly "
+               f"{tests}")
     excluded = ", ".join(json.dumps(e) for e in EXCLUDED_OPERATORS)
     return (f'[cosmic-ray]\nmodule-path = "{target.module}"\ntimeout = {TIMEOUT_S}\n'
             f'excluded-modules = []\ntest-command = "{command}"\n\n'

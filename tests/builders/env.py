@@ -40,3 +40,19 @@ def use_env(mp: pytest.MonkeyPatch, paths: dict[str, Path]) -> None:
     for name, key in (("CARERS_WAREHOUSE", "warehouse"), ("CARERS_PUBLISH", "publish"),
                       ("CARERS_LANDING", "landing")):
         mp.setenv(name, str(paths[key]))
+
+
+def copy_env(paths: dict[str, Path], root: Path) -> dict[str, Path]:
+    """A copy under `root` of an environment `isolated_env` made and a refresh filled: its
+    warehouse (with the chart cache and the up-to-date stamp), editions and Dagster instance,
+    not Data Docs or logs. For a test that refreshes again where a refresh on the shared
+    shipped edition left off, without writing into the shared one; point the settings at the
+    copy with `use_env`. The landing folder is the original's (it is only read)."""
+    source = paths["home"].parent
+    # SQLite's shared-memory index is rebuilt by the first process that opens a copy.
+    shutil.copytree(source, root, symlinks=True, dirs_exist_ok=True,
+                    ignore=shutil.ignore_patterns("gx", "*.log", "*-shm"))
+    copied = {key: root / paths[key].relative_to(source)
+              for key in ("warehouse", "publish", "home")}
+    copied["landing"] = paths["landing"]
+    return copied

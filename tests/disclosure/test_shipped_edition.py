@@ -14,8 +14,8 @@ import duckdb
 import pandas as pd
 import pytest
 
-from assets.resources import EXAMPLES_DIR
 from pipelines.cli import main
+from sources.files import EXAMPLES_DIR
 from sources.returns.contract import RETURNS
 from tests.builders import outsider
 from tests.builders.env import isolated_env

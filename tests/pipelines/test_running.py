@@ -23,6 +23,7 @@ from assets.resources import PROJECT_ROOT
 from pipelines import uptodate
 from pipelines.definitions import defs
 from reporting.editions import PUBLISHED_DB, citations, editions, file_sha256, latest_edition
+from tests.builders.env import copy_env
 from tests.builders.xlsx import read_tables
 
 pytestmark = pytest.mark.slow
@@ -36,10 +37,23 @@ def make_env(root: Path, dagster_yaml: Path = PROJECT_ROOT / "dagster.yaml") -> 
     home = root / "home"
     home.mkdir(parents=True, exist_ok=True)
     shutil.copy(dagster_yaml, home / "dagster.yaml")
+    return env_of(home, root / "wh" / "carers.duckdb", root / "publish")
+
+
+def env_of(home: Path, warehouse: Path, publish: Path) -> dict[str, str]:
+    """A child's environment: the embedded default landing folder (the shipped returns)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("CARERS_")}
-    env.update(DAGSTER_HOME=str(home), CARERS_WAREHOUSE=str(root / "wh" / "carers.duckdb"),
-               CARERS_PUBLISH=str(root / "publish"), CARERS_DATA_DOCS="off")
+    env.update(DAGSTER_HOME=str(home), CARERS_WAREHOUSE=str(warehouse),
+               CARERS_PUBLISH=str(publish), CARERS_DATA_DOCS="off")
     return env
+
+
+def refreshed_env(shipped: dict[str, Path], root: Path) -> dict[str, str]:
+    """Where one successful `carers refresh` on the shipped data leaves a project: a copy of
+    the session's shared one (warehouse, edition, Dagster instance with its run), for a test
+    that goes on from there in its own processes (tests/builders/env.py copy_env)."""
+    paths = copy_env(shipped, root)
+    return env_of(paths["home"], paths["warehouse"], paths["publish"])
 
 
 def refresh(env: dict[str, str], *extra: str) -> subprocess.Popen:
@@ -98,14 +112,11 @@ def assert_complete(edition: Path) -> None:
         con.close()
 
 
-@pytest.fixture(scope="module")
-def baseline(tmp_path_factory):
-    """One uninterrupted refresh: the tables every other run must reproduce."""
-    root = tmp_path_factory.mktemp("baseline")
-    env = make_env(root)
-    code, output = finish(refresh(env))
-    assert code == 0, output
-    return latest_edition(root / "publish")
+@pytest.fixture
+def baseline(shipped_edition):
+    """The session's one uninterrupted refresh on the shipped data (tests/conftest.py): the
+    tables every run here must reproduce. Only read (the README's requests use a copy)."""
+    return shipped_edition["edition"]
 
 
 def test_a_refresh_while_another_process_writes_exits_75_and_changes_nothing(tmp_path,
@@ -169,11 +180,11 @@ def _wait_until_midway(process: subprocess.Popen, home: Path, run_count: int) ->
         os.chdir(previous)
 
 
-def test_sigkill_mid_refresh_keeps_last_edition_and_next_refresh_succeeds(tmp_path, baseline):
-    env = make_env(tmp_path)
-    code, output = finish(refresh(env))
-    assert code == 0, output
+def test_sigkill_mid_refresh_keeps_last_edition_and_next_refresh_succeeds(tmp_path, baseline,
+                                                                          shipped_edition):
+    env = refreshed_env(shipped_edition, tmp_path)
     before = latest_edition(tmp_path / "publish")
+    assert before.name == baseline.name
     hashes = {p.name: file_sha256(p) for p in before.iterdir()}
     stamp = uptodate.stamp_path(Path(env["CARERS_WAREHOUSE"]))
     assert stamp.exists()  # nothing changed: a plain refresh would not rebuild
@@ -195,10 +206,10 @@ def test_sigkill_mid_refresh_keeps_last_edition_and_next_refresh_succeeds(tmp_pa
     assert not [p for p in (tmp_path / "publish").iterdir() if p.name.startswith(".")]
 
 
-def test_damaged_warehouse_detected_and_rebuilt(tmp_path, baseline):
-    env = make_env(tmp_path)
-    assert finish(refresh(env))[0] == 0
+def test_damaged_warehouse_detected_and_rebuilt(tmp_path, baseline, shipped_edition):
+    env = refreshed_env(shipped_edition, tmp_path)
     warehouse = Path(env["CARERS_WAREHOUSE"])
+    assert warehouse.is_file()
     data = warehouse.read_bytes()
     warehouse.write_bytes(data[: len(data) // 2])  # truncated, as by a full disk
     code, output = finish(refresh(env))
@@ -230,10 +241,8 @@ QUERY = """{
 }"""
 
 
-def test_webserver_lists_assets_checks_and_run_history(tmp_path, baseline):
-    env = make_env(tmp_path)
-    code, output = finish(refresh(env))
-    assert code == 0, output
+def test_webserver_lists_assets_checks_and_run_history(tmp_path, shipped_edition):
+    env = refreshed_env(shipped_edition, tmp_path)  # after one `carers refresh`
     port = free_port()
     server = subprocess.Popen(
         [str(Path(sys.executable).with_name("dagster-webserver")), "-m", "pipelines.definitions",
@@ -380,7 +389,10 @@ def test_readme_worked_requests_run_as_written(tmp_path, baseline, monkeypatch, 
     requests = readme_requests()
     assert len(requests) == 3
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("CARERS_PUBLISH", str(baseline.parent))
+    # The answers are recorded as citations in the publish folder: a copy of the shared one.
+    publish = tmp_path / "publish"
+    shutil.copytree(baseline.parent, publish, symlinks=True)
+    monkeypatch.setenv("CARERS_PUBLISH", str(publish))
     young_built = any(i.id == "young_carers_identified_per_1000"
                       for i in catalogue.load().indicators)
     for args in requests:
@@ -409,8 +421,8 @@ def test_readme_worked_requests_run_as_written(tmp_path, baseline, monkeypatch, 
     outs = [str((tmp_path / a[a.index("--out") + 1]).resolve()) for a in requests
             if "--out" in a and (tmp_path / a[a.index("--out") + 1]).exists()]
     assert outs
-    assert [c["output"] for c in citations(baseline.parent)][-len(outs):] == outs
-    assert {c["edition"] for c in citations(baseline.parent)} == {baseline.name}
+    assert [c["output"] for c in citations(publish)][-len(outs):] == outs
+    assert {c["edition"] for c in citations(publish)} == {baseline.name}
     fifty = pd.read_csv(tmp_path / "50-hours.csv", comment="#")
     rotherham = fifty[fifty.area == "Rotherham"].iloc[0]
     assert (rotherham.numerator, rotherham.denominator) == (9312, 251162)
