@@ -425,18 +425,12 @@ def _values(con: duckdb.DuckDBPyConnection, catalogue: Catalogue
     return values, missing
 
 
-LINEAGE_COLUMNS = [*KEY, "source_file", "source_sha256", "source_rows"]
-
-
 def _lineage_tables(con: duckdb.DuckDBPyConnection, catalogue: Catalogue,
                     values: pd.DataFrame) -> None:
     """The temp table _figure_sources: for each row of `values` (by position, `_ord`) its key
     and `sources` from the result tables, joined in DuckDB."""
     with_sources = _with_sources(con, catalogue)
-    figures = pa.table({"_ord": list(range(len(values))),
-                        **{k: values[k].astype(object).tolist() for k in KEY},
-                        "_result": _integers(values["_result"]),
-                        "_rid": _integers(values["_rid"])})
+    figures = _figures(values)
     results = " union all ".join(
         f"select {n} as _result, rowid as _rid, sources from {RESULT.format(n)}"
         for n in with_sources) or "select null::integer as _result, null::bigint as _rid, " \
@@ -450,6 +444,15 @@ def _lineage_tables(con: duckdb.DuckDBPyConnection, catalogue: Catalogue,
                     "on s._result = f._result and s._rid = f._rid")
     finally:
         con.unregister("_figures")
+
+
+def _figures(values: pd.DataFrame) -> pa.Table:
+    """Each row of `values` by position (`_ord`), with its key and where its lineage is
+    (`_result`, `_rid`: null where it has none), to join in DuckDB as `_figures`."""
+    return pa.table({"_ord": list(range(len(values))),
+                     **{k: values[k].astype(object).tolist() for k in KEY},
+                     "_result": _integers(values["_result"]),
+                     "_rid": _integers(values["_rid"])})
 
 
 def _integers(column: pd.Series) -> pa.Array:
@@ -508,14 +511,10 @@ def write_tables(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, values_ta
             size.update(((n, rid), int(b or 0)) for rid, b in con.execute(
                 "select rowid, list_sum(list_transform(sources, lambda x: "
                 f"length(coalesce(x.rows, '')) + 100)) from {RESULT.format(n)}").fetchall())
-        figures = [(i, None if pd.isna(n) else int(n), None if pd.isna(r) else int(r))
-                   for i, n, r in zip(range(len(values)), values["_result"], values["_rid"],
-                                      strict=True)]
-        con.register("_figures", pa.table({
-            "_ord": [i for i, _, _ in figures],
-            **{k: values[k].astype(object).tolist() for k in KEY},
-            "_result": pa.array([n for _, n, _ in figures], type=pa.int64()),
-            "_rid": pa.array([r for _, _, r in figures], type=pa.int64())}))
+        table = _figures(values)
+        figures = [(i, n, r) for i, (n, r) in enumerate(zip(
+            table["_result"].to_pylist(), table["_rid"].to_pylist(), strict=True))]
+        con.register("_figures", table)
         con.register("_incoming", pa.Table.from_pandas(
             values.assign(_ord=range(len(values))), preserve_index=False))
         try:
