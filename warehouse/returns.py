@@ -24,7 +24,7 @@ import pyarrow as pa
 from sources.errors import Problem, SourceError
 from sources.returns.contract import NOT_RECORDED, Return
 from sources.returns.read import TOTAL_ROW, ReadReturn
-from sources.returns.values import parse, reference_problem
+from sources.returns.values import parse, plain_references, reference_problem
 from warehouse import db
 from warehouse.audit_log import AuditLog, record_first_seen, replay_history
 
@@ -52,7 +52,13 @@ def _parse_udf(texts: Any, kinds: Any, maxima: Any) -> pa.StructArray:
     kind = kinds[0].as_py() if len(kinds) else "count"
     maximum = maxima[0].as_py() if len(maxima) else None
     encoded = texts.dictionary_encode()
-    results = [_parsed(kind, t, maximum) for t in encoded.dictionary.to_pylist()]
+    distinct = encoded.dictionary.to_pylist()
+    # References of the plain shape are references as they are (values.plain_references):
+    # only the others are parsed one by one.
+    plain = (plain_references(encoded.dictionary).to_pylist() if kind == "reference"
+             else [False] * len(distinct))
+    results = [(t, None, None) if ok else _parsed(kind, t, maximum)
+               for t, ok in zip(distinct, plain, strict=True)]
     fields = []
     for i in range(3):
         values = pa.array([r[i] for r in results], pa.string())

@@ -20,6 +20,9 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+import pyarrow as pa
+import pyarrow.compute as pc
+
 # Whole numbers: plain digits, or UK thousands groups of exactly three.
 _PLAIN = re.compile(r"\d+")
 _GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+")
@@ -175,6 +178,30 @@ def reference_problem(text: str) -> str | None:
     if re.fullmatch(r"\+?(44|0)7\d{9}", re.sub(r"[^\d+]", "", text)):
         return "looks like a phone number, not a pseudonymous reference"
     return None
+
+
+# The shape of most references, tested a whole column at a time (Arrow, RE2) before any text
+# is passed to `reference_problem` one by one (about 10 us each: 2 million distinct case
+# references in a national year). A text of this shape passes every test above: ASCII
+# letters, digits, '-', '_' and '/' only (no '@', no space), REFERENCE's length and ends, at
+# least one digit, and a letter (so not only a phone number's characters); the one test
+# left, a UK mobile number among its digits, is done on the digits. Everything else goes to
+# `reference_problem`, so the rules stay in one place.
+PLAIN_REFERENCE = "^[A-Za-z0-9][A-Za-z0-9/_-]{0,38}[A-Za-z0-9]$"
+PLAIN_NEEDS = ("[A-Za-z]", "[0-9]")
+MOBILE_DIGITS = "^(44|0)7[0-9]{9}$"
+
+
+def plain_references(texts: pa.Array) -> pa.Array:
+    """For each text (an Arrow string array), whether it is a reference by the shape above
+    (False for null): `reference_problem` would find nothing wrong with it, and
+    `parse_reference` would give it back as it is."""
+    plain = pc.match_substring_regex(texts, PLAIN_REFERENCE)
+    for needed in PLAIN_NEEDS:
+        plain = pc.and_(plain, pc.match_substring_regex(texts, needed))
+    digits = pc.replace_substring_regex(texts, "[^0-9]", "")
+    plain = pc.and_(plain, pc.invert(pc.match_substring_regex(digits, MOBILE_DIGITS)))
+    return pc.fill_null(plain, False)
 
 
 def parse_reference(text: str) -> Parsed:
