@@ -81,7 +81,8 @@ def indicator_values(carers: CarersResource):
         # Written in DuckDB: the lineage's row ranges never come to Python (at national
         # scale they are hundreds of MiB of text).
         values, lineage_rows, missing = write_tables(
-            con, catalogue, "marts.indicator_values", "marts.indicator_lineage")
+            con, catalogue, "marts.indicator_values", "marts.indicator_lineage",
+            memory=carers.duckdb_memory)
         yield dg.MaterializeResult(asset_key="indicator_values", metadata={
             "dagster/row_count": len(values),
             "dagster/column_schema": column_schema(con, "marts.indicator_values", MEANINGS),

@@ -37,6 +37,16 @@ def memory_limit(value: str = "") -> str:
     return value
 
 
+_UNITS = {"kb": 10**3, "mb": 10**6, "gb": 10**9, "kib": 2**10, "mib": 2**20, "gib": 2**30}
+
+
+def memory_bytes(value: str) -> int:
+    """A memory limit as memory_limit() accepts it, in bytes: 1GB -> 1,000,000,000."""
+    number, unit = re.fullmatch(r"(\d+(?:\.\d+)?)\s*([a-z]+)", memory_limit(value).lower()
+                                ).groups()
+    return int(float(number) * _UNITS[unit])
+
+
 def temp_directory(path: Path) -> Path:
     """Where DuckDB spills beyond its memory limit: beside the warehouse file (the same disk,
     never /tmp, which may be memory-backed)."""

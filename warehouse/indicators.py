@@ -34,7 +34,7 @@ import pyarrow as pa
 
 from warehouse import stats
 from warehouse.catalogue import Catalogue, Indicator
-from warehouse.db import quote_identifier, read_sql
+from warehouse.db import memory_bytes, memory_limit, quote_identifier, read_sql
 
 ENGLAND = "E92000001"
 KEY = ("indicator_id", "area_code", "period_id", "breakdown")
@@ -494,15 +494,53 @@ def compute(con: duckdb.DuckDBPyConnection, catalogue: Catalogue
 # run to 7 MB, the events figures to 400 MB: written in one statement they exceeded the 1 GB
 # memory limit.
 BATCH_BYTES = 48 * 2**20
+# DuckDB's memory limit while those batches are written, when the caller gives its own limit
+# (`memory`) and this one is lower. Reading a batch's ranges back reads every range of the
+# result table's vector (at 10m event rows, the 200 events figures' 396 MB sit in one),
+# outside what DuckDB can evict; under the full limit DuckDB also kept the result tables in
+# memory beside it, and this phase set the refresh's peak (1,425 MiB for the step alone at
+# 10m, 1,246 MiB with this limit: docs/performance.md). A batch that needs more runs again
+# under the caller's limit.
+WRITE_MEMORY = "700MB"
+
+
+def _write_limit(con: duckdb.DuckDBPyConnection, memory: str | None) -> str | None:
+    """Lower DuckDB's memory limit to WRITE_MEMORY for the batches; the limit to restore
+    afterwards (None: the caller gave none, so nothing was changed)."""
+    if memory is None:
+        return None
+    configured = memory_limit(memory)
+    if memory_bytes(WRITE_MEMORY) < memory_bytes(configured):
+        try:
+            con.execute("set memory_limit = ?", [WRITE_MEMORY])
+        except duckdb.Error:  # more is pinned than the lower limit allows: keep the caller's
+            return configured
+    return configured
 
 
 def write_tables(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, values_table: str,
-                 lineage_table: str) -> tuple[pd.DataFrame, int, list[str]]:
+                 lineage_table: str, memory: str | None = None
+                 ) -> tuple[pd.DataFrame, int, list[str]]:
     """`create or replace` indicator_values and indicator_lineage as `compute` gives them,
     the lineage (row ranges: hundreds of MiB at national scale) never leaving DuckDB, written
     in batches of figures in their final order, each with at most BATCH_BYTES of ranges.
-    The values without `source`, the lineage's row count, and the indicators with no data."""
+    `memory`: the connection's own memory limit (warehouse.db.connect's), given to let the
+    batches run under WRITE_MEMORY and restore it after. The values without `source`, the
+    lineage's row count, and the indicators with no data."""
     values_name, lineage_name = quote_identifier(values_table), quote_identifier(lineage_table)
+    restore: str | None = None
+
+    def run(sql: str) -> None:
+        try:
+            con.execute(sql)
+        except duckdb.OutOfMemoryException:
+            if restore is None:
+                raise
+            # A statement fails as a whole: nothing of it was written. Again, with all of the
+            # caller's memory.
+            con.execute("set memory_limit = ?", [restore])
+            con.execute(sql)
+
     try:
         values, missing = _values(con, catalogue)
         with_sources = _with_sources(con, catalogue)
@@ -524,6 +562,7 @@ def write_tables(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, values_ta
             con.execute(f"create or replace table {lineage_name} (indicator_id varchar, "
                         "area_code varchar, period_id varchar, breakdown varchar, "
                         "source_file varchar, source_sha256 varchar, source_rows varchar)")
+            restore = _write_limit(con, memory)
             for first, last in _batches([size.get((n, r), 0) if n is not None else 0
                                          for _, n, r in figures]):
                 batch = [(n, r) for _, n, r in figures[first:last + 1]
@@ -541,17 +580,19 @@ def write_tables(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, values_ta
                     "null::varchar as area_code, null::varchar as period_id, "
                     "null::varchar as breakdown, [{'file': 'x', 'sha256': 'x', 'rows': 'x'}] "
                     "as sources where false")
-                con.execute(f"insert into {values_name} select v.* exclude (_result, _rid, "
-                            f"_ord) replace (s.source as source) from _incoming as v "
-                            f"left join (select _ord, {SOURCE_TEXT} as source from "
-                            f"({sources})) as s using (_ord) "
-                            f"where v._ord between {first} and {last} order by v._ord")
-                con.execute(f"insert into {lineage_name} select indicator_id, area_code, "
-                            "period_id, breakdown, src.file, src.sha256, "
-                            "coalesce(src.rows, '') from (select *, unnest(sources) as src, "
-                            f"generate_subscripts(sources, 1) as _pos from ({sources})) "
-                            "order by _ord, src.file, _pos")
+                run(f"insert into {values_name} select v.* exclude (_result, _rid, "
+                    f"_ord) replace (s.source as source) from _incoming as v "
+                    f"left join (select _ord, {SOURCE_TEXT} as source from "
+                    f"({sources})) as s using (_ord) "
+                    f"where v._ord between {first} and {last} order by v._ord")
+                run(f"insert into {lineage_name} select indicator_id, area_code, "
+                    "period_id, breakdown, src.file, src.sha256, "
+                    "coalesce(src.rows, '') from (select *, unnest(sources) as src, "
+                    f"generate_subscripts(sources, 1) as _pos from ({sources})) "
+                    "order by _ord, src.file, _pos")
         finally:
+            if restore is not None:
+                con.execute("set memory_limit = ?", [restore])
             con.unregister("_figures")
             con.unregister("_incoming")
         lineage_rows = con.execute(f"select count(*) from {lineage_name}").fetchall()[0][0]
