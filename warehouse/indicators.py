@@ -235,6 +235,13 @@ def materialize(con: duckdb.DuckDBPyConnection, sql: str, table: str, *,
     get them as ranges too. Whether the table has `sources`. The lineage stays in DuckDB:
     at 10m event rows the row ranges of the domain queries are hundreds of MiB of text."""
     _ensure_macros(con)
+    return _materialize(con, sql, table, text_rows=text_rows)
+
+
+def _materialize(con: duckdb.DuckDBPyConnection, sql: str, table: str, *,
+                 text_rows: bool = False) -> bool:
+    """`materialize` once the macros are in place (listing DuckDB's functions to look for
+    them takes 15-45 ms: once per refresh, not once per query)."""
     name = quote_identifier(table)
     head = con.sql(f"select * from ({sql}) limit 0")
     if "refs" not in head.columns:
@@ -294,7 +301,7 @@ def run_indicator_sql(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> l
     for n, sql_name in enumerate(catalogue.sql_files):
         sql = read_sql(sql_name.removesuffix(".sql")).strip().rstrip(";")
         table = RESULT.format(n)
-        if materialize(con, sql, table, text_rows=True):
+        if _materialize(con, sql, table, text_rows=True):
             records = con.sql(f"select * exclude (sources), {n} as _result, rowid as _rid "
                               f"from {table} order by rowid").to_arrow_table().to_pylist()
         else:

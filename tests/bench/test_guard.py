@@ -8,7 +8,8 @@ from pathlib import Path
 from bench.guard import judge
 
 BUDGET = {"dagster_steps": 40, "dagster_events": 250, "pandas_rows_warm": 0,
-          "charts_drawn_warm": 0, "lp_solves_warm": 3000, "heavy_imports_warm": [],
+          "charts_drawn_warm": 0, "figure_draws_cold": 13, "lp_solves_warm": 3000,
+          "heavy_imports_warm": [],
           "peak_mib_cold": 400,
           "python_peak_mib": 100,
           "ratio_cold": 5.0}
@@ -31,6 +32,7 @@ def test_each_proxy_over_budget_fails_by_name():
         "dagster_events": _measured(dagster_events=358),
         "pandas_rows_warm": _measured(pandas_rows_warm=48970),
         "charts_drawn_warm": _measured(charts_drawn_warm=4),
+        "figure_draws_cold": _measured(figure_draws_cold=26),
         "lp_solves_warm": _measured(lp_solves_warm=3001),
         "heavy_imports_warm": _measured(heavy_imports_warm=["matplotlib", "openpyxl"]),
         "peak_mib_cold": _measured(peak_mib_cold=501),
