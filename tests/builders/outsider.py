@@ -172,18 +172,20 @@ def equations(frame: pd.DataFrame, tag: str, known: dict, unknown: set) -> list[
                         break
     # Districts add up to their region where those rows are sums of districts.
     if "is_sum_of_districts" in frame.columns:
+        districts = defaultdict(list)  # each region's district rows, in the table's order
+        for o in rows:
+            if o.get("area_level") == "district":
+                districts[(o.get("region_code"), o["indicator_id"], o["period_id"],
+                           o["breakdown"])].append(o)
         for r in rows:
             if r.get("area_level") == "region" and bool(r.get("is_sum_of_districts")):
                 for part in ("n", "d"):
                     total = c(r["indicator_id"], r["area_code"], r["period_id"],
                               r["breakdown"], part)
                     parts = [c(o["indicator_id"], o["area_code"], o["period_id"],
-                               o["breakdown"], part) for o in rows
-                             if o.get("area_level") == "district" and o.get("region_code")
-                             == r["area_code"] and (o["indicator_id"], o["period_id"],
-                                                    o["breakdown"]) == (r["indicator_id"],
-                                                                        r["period_id"],
-                                                                        r["breakdown"])]
+                               o["breakdown"], part)
+                             for o in districts.get((r["area_code"], r["indicator_id"],
+                                                     r["period_id"], r["breakdown"]), [])]
                     if total and parts:
                         eqs.append({total: 1.0, **{p: -1.0 for p in parts if p}})
     return [{k: v for k, v in eq.items() if k is not None} for eq in eqs]
@@ -214,13 +216,15 @@ def intervals(editions: list[pd.DataFrame], truths: list[pd.DataFrame] | None = 
             if (before in unknown or before in known) and (
                     same is None or cell[1:] in same):
                 links.append({cell: 1.0, before: -1.0})
-    result = _solve(eqs + links, known, unknown)
+    cache: dict = {}  # groups no link or equation changed are not solved again
+    result = _solve(eqs + links, known, unknown, cache=cache)
     if result is None:  # a revised cell: keep the links that still fit, one by one
         kept: list[dict] = []
         for link in links:
-            if _solve(eqs + kept + [link], known, unknown, only_check=True) is not None:
+            if _solve(eqs + kept + [link], known, unknown, only_check=True,
+                      cache=cache) is not None:
                 kept.append(link)
-        result = _solve(eqs + kept, known, unknown)
+        result = _solve(eqs + kept, known, unknown, cache=cache)
     if result is None:
         raise AssertionError("the published editions contradict the outsider's identities")
     return result
@@ -263,31 +267,86 @@ def recovered(result: dict[Cell, tuple[float, float]], truths: list[pd.DataFrame
     return out
 
 
-def _solve(eqs: list[dict], known: dict, unknown: set, only_check: bool = False
-           ) -> dict | None:
+def _solve(eqs: list[dict], known: dict, unknown: set, only_check: bool = False,
+           cache: dict | None = None) -> dict | None:
+    """The least and greatest value of every unknown n or d cell subject to the equations and
+    every unknown >= 0 (None when they contradict each other; with `only_check`, {} when they
+    do not). The unknowns fall into groups no equation links: a cell's bounds depend on its
+    own group's equations only, so each group is solved on its own (the same linear
+    programmes, small instead of one wide one). `cache` keeps each group's answer by its
+    equations, for a caller that solves nearly the same system again."""
     eqs = [eq for eq in eqs if any(c in unknown for c in eq)]
     order = sorted(unknown, key=str)
+    if not only_check and not any(c[-1] in ("n", "d") for c in order):
+        return {}
+    parent = {c: c for c in order}
+
+    def root(c):
+        while parent[c] != c:
+            parent[c] = parent[parent[c]]
+            c = parent[c]
+        return c
+
+    for eq in eqs:
+        cells = [c for c in eq if c in unknown]
+        for c in cells[1:]:
+            a, b = root(cells[0]), root(c)
+            if a != b:
+                parent[b] = a
+    groups: dict = {}
+    for c in order:
+        groups.setdefault(root(c), ([], []))[0].append(c)
+    for eq in eqs:
+        groups[root(next(c for c in eq if c in unknown))][1].append(eq)
+    # Groups with a cell to bound are solved one by one; those without (a complement of two
+    # shown counts, say) only have to be consistent: one linear programme checks them all.
+    batches, lone = [], ([], [])
+    for cells, group_eqs in groups.values():
+        rows = [(tuple((c, v) for c, v in eq.items() if c in unknown),
+                 -sum(v * known[c] for c, v in eq.items() if c not in unknown))
+                for eq in group_eqs]
+        if any(c[-1] in ("n", "d") for c in cells):
+            batches.append((cells, rows))
+        else:
+            lone[0].extend(cells)
+            lone[1].extend(rows)
+    if lone[0]:
+        batches.append(lone)
+    out: dict = {}
+    for cells, rows in batches:
+        key = (only_check, tuple(cells), tuple(rows))
+        if cache is None or key not in cache:
+            answer = _solve_group(cells, rows, only_check)
+            if cache is not None:
+                cache[key] = answer
+        else:
+            answer = cache[key]
+        if answer is None:
+            return None
+        out.update(answer)
+    return out
+
+
+def _solve_group(order: list, rows: tuple, only_check: bool) -> dict | None:
     pos = {c: i for i, c in enumerate(order)}
-    a = np.zeros((len(eqs), len(order)))
-    b = np.zeros(len(eqs))
-    for i, eq in enumerate(eqs):
-        for c, v in eq.items():
-            if c in pos:
-                a[i, pos[c]] += v
-            else:
-                b[i] -= v * known[c]
+    a = np.zeros((len(rows), len(order)))
+    b = np.zeros(len(rows))
+    for i, (terms, rhs) in enumerate(rows):
+        for c, v in terms:
+            a[i, pos[c]] += v
+        b[i] = rhs
     out = {}
-    if only_check:
-        res = linprog(np.zeros(len(order)), A_eq=a if len(eqs) else None,
-                      b_eq=b if len(eqs) else None, bounds=(0, None), method="highs")
-        return None if res.status == 2 else {}
     targets = [c for c in order if c[-1] in ("n", "d")]
+    if only_check or not targets:  # a group with no cell to bound must still be consistent
+        res = linprog(np.zeros(len(order)), A_eq=a if len(rows) else None,
+                      b_eq=b if len(rows) else None, bounds=(0, None), method="highs")
+        return None if res.status == 2 else {}
     for c in targets:
         bounds = []
         for sign in (1.0, -1.0):
             cost = np.zeros(len(order))
             cost[pos[c]] = sign
-            res = linprog(cost, A_eq=a if len(eqs) else None, b_eq=b if len(eqs) else None,
+            res = linprog(cost, A_eq=a if len(rows) else None, b_eq=b if len(rows) else None,
                           bounds=(0, None), method="highs")
             if res.status == 2:
                 return None

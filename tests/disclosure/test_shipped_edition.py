@@ -18,7 +18,7 @@ from pipelines.cli import main
 from sources.files import EXAMPLES_DIR
 from sources.returns.contract import RETURNS
 from tests.builders import outsider
-from tests.builders.env import isolated_env
+from tests.builders.env import copy_env, use_env
 from warehouse.db import quote_identifier
 
 pytestmark = pytest.mark.slow
@@ -35,14 +35,18 @@ def _truth(warehouse: Path) -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory):
+def world(tmp_path_factory, shipped_edition):
     root = tmp_path_factory.mktemp("shipped")
     landing = root / "landing"
     shutil.copytree(EXAMPLES_DIR, landing)
     with pytest.MonkeyPatch.context() as mp:
         mp.chdir(root)
-        paths = isolated_env(root, mp, landing=landing)
-        first_code = main(["refresh"])
+        # The first edition is the session's `carers refresh` on the shipped returns (its
+        # exit code is asserted there), copied with its warehouse and Dagster instance; the
+        # second refresh reads this test's own copy of the returns, with one row added.
+        paths = copy_env(shipped_edition, root / "project")
+        paths["landing"] = landing
+        use_env(mp, paths)
         first = (paths["publish"] / "latest").resolve()
         first_truth = _truth(paths["warehouse"])
         # one more young carer referred by "other" in 2024 (a hidden count of 2 becomes 3)
@@ -63,7 +67,7 @@ def world(tmp_path_factory):
                                   "covid_grant_ineligible", "-i",
                                   "ascof_1c2b_carers_direct_payments", "--format", fmt,
                                   "--out", str(target)])
-        yield {"codes": (first_code, second_code, publish_code), "requests": requests,
+        yield {"codes": (second_code, publish_code), "requests": requests,
                "first": first, "second": second, "truths": [first_truth, second_truth],
                "paths": paths, "out": out, "root": root, "mp": mp}
 
@@ -89,7 +93,7 @@ def _people_files(world) -> set[str]:
 
 
 def test_everything_was_published_and_answered(world):
-    assert world["codes"] == (0, 0, 0)
+    assert world["codes"] == (0, 0)
     assert set(world["requests"].values()) == {0}
     assert world["first"] != world["second"]
 

@@ -29,9 +29,16 @@ def shipped() -> pd.DataFrame:
                                             sha256_of(SHIPPED)))
 
 
-def _small_copy(tmp_path: Path, edit=None) -> Path:
-    frame = pd.read_excel(SHIPPED, dtype=str, keep_default_na=False)
-    frame = frame[frame["ASCOF Measure Code"].isin(["1C1B", "1C2B"])].reset_index(drop=True)
+@pytest.fixture(scope="module")
+def carers_rows() -> pd.DataFrame:
+    """The shipped workbook's 1C1B/1C2B rows as text, read once (calamine: the same text as
+    openpyxl for these rows, in a quarter of the time); each test edits its own copy."""
+    frame = pd.read_excel(SHIPPED, dtype=str, keep_default_na=False, engine="calamine")
+    return frame[frame["ASCOF Measure Code"].isin(["1C1B", "1C2B"])].reset_index(drop=True)
+
+
+def _small_copy(tmp_path: Path, rows: pd.DataFrame, edit=None) -> Path:
+    frame = rows.copy()
     if edit:
         edit(frame)
     path = tmp_path / "meas-from-asc-of-eng-2021-open-data-csv_v2.xlsx"
@@ -43,10 +50,10 @@ def test_kind_by_name():
     assert kind_of(SHIPPED) == "nhsd_ascof"
 
 
-def test_a_value_of_x_text_is_refused_with_row_column_and_rule(tmp_path):
+def test_a_value_of_x_text_is_refused_with_row_column_and_rule(tmp_path, carers_rows):
     def put_x(frame):
         frame.loc[3, "Measure Value"] = "x"
-    path = _small_copy(tmp_path, put_x)
+    path = _small_copy(tmp_path, carers_rows, put_x)
     with pytest.raises(SourceError) as err:
         ascof.read_nhsd_ascof(SourceFile(path, "nhsd_ascof", "landing", sha256_of(path)))
     [problem] = err.value.problems
@@ -54,10 +61,10 @@ def test_a_value_of_x_text_is_refused_with_row_column_and_rule(tmp_path):
     assert "number" in problem.rule
 
 
-def test_a_renamed_column_is_refused(tmp_path):
+def test_a_renamed_column_is_refused(tmp_path, carers_rows):
     def rename(frame):
         frame.rename(columns={"Measure Value": "Value"}, inplace=True)
-    path = _small_copy(tmp_path, rename)
+    path = _small_copy(tmp_path, carers_rows, rename)
     with pytest.raises(SourceError) as err:
         ascof.read_nhsd_ascof(SourceFile(path, "nhsd_ascof", "landing", sha256_of(path)))
     assert (err.value.problems[0].row, err.value.problems[0].column) == (1, "Measure Value")
