@@ -31,13 +31,6 @@ from tests.builders.running import (
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture
-def baseline(shipped_edition):
-    """The session's one uninterrupted refresh on the shipped data (tests/conftest.py): the
-    tables every run here must reproduce. Only read (the README's requests use a copy)."""
-    return shipped_edition["edition"]
-
-
 def test_a_refresh_while_another_process_writes_exits_75_and_changes_nothing(tmp_path,
                                                                              baseline):
     """Deterministic: the lock is held (by another process) before the refresh starts, so the

@@ -36,13 +36,6 @@ from tests.builders.xlsx import read_tables
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture
-def baseline(shipped_edition):
-    """The session's one uninterrupted refresh on the shipped data (tests/conftest.py): the
-    tables every run here must reproduce. Only read (the README's requests use a copy)."""
-    return shipped_edition["edition"]
-
-
 def graphql(port: int, query: str) -> dict:
     body = json.dumps({"query": query}).encode()
     req = urllib.request.Request(f"http://127.0.0.1:{port}/graphql", body,
