@@ -482,84 +482,54 @@ def build_staging(con: duckdb.DuckDBPyConnection, spec: Return, current: Sequenc
 
 
 def _build(con: duckdb.DuckDBPyConnection, spec: Return, today: date) -> StagingCounts:
+    """One wide temporary table (`_validated`: every current row typed, with its problems,
+    financial year and first sight); everything else is small or a view over it. At 10m rows
+    each copy of the wide table (supersession, then the duplicate-key windows, as earlier
+    versions made) cost tens of seconds and spilled under DuckDB's 1 GB limit."""
     kind = spec.kind
     source = (f"(select r.* from {raw_table(spec)} as r "
               "where r._source_sha256 in (select sha256 from _current_files))")
     check = validation_sql(spec, source, today)
     period = q(spec.period_column)
-    key = [q(k) for k in spec.key]
-    con.execute(f"create or replace temp table _validated as {check.sql}", check.params)
-    skipped_rules = apply_cross_rules(con, kind)
-    # Financial year of each row, the newest file per organisation and year wins.
-    fy = (f"case when month({period}) >= 4 then year({period}) "
-          f"else year({period}) - 1 end")
+    # Financial year of each row; the newest file per organisation and year wins.
+    fy = (f"case when month(c.{period}) >= 4 then year(c.{period}) "
+          f"else year(c.{period}) - 1 end")
     con.execute(f"""
-        create or replace temp table _ranked as
-        with v as (
-            select v.*, {fy} as _fy, f.first_seen as _first_seen
-            from _validated as v
-            join _current_files as f on f.sha256 = v._source_sha256
-        ),
-        pairs as (
-            select distinct source_org, _fy, _source_sha256, _source_file, _first_seen
-            from v where _fy is not null
-        ),
-        winners as (
-            select source_org, _fy, _source_sha256 from (
-                select *, row_number() over (partition by source_org, _fy
-                                             order by _first_seen desc, _source_file desc) as rn
-                from pairs) where rn = 1
-        )
-        select v.*,
-               v._fy is not null and w._source_sha256 is null as _superseded
-        from v
-        left join winners as w using (source_org, _fy, _source_sha256)
+        create or replace temp table _validated as
+        select c.*, {fy} as _fy, f.first_seen as _first_seen
+        from ({check.sql}) as c
+        join _current_files as f on f.sha256 = c._source_sha256
+    """, check.params)
+    skipped_rules = apply_cross_rules(con, kind)
+    # Supersession is decided on the (organisation, year, file) pairs, a few per file.
+    con.execute("""
+        create or replace temp table _pairs as
+        select distinct source_org, _fy, _source_sha256, _source_file, _first_seen
+        from _validated where _fy is not null
     """)
-    con.execute("drop table _validated")  # every row is in _ranked now: free its memory
+    con.execute("""
+        create or replace temp table _winners as
+        select source_org, _fy, _source_sha256 from (
+            select *, row_number() over (partition by source_org, _fy
+                                         order by _first_seen desc, _source_file desc) as rn
+            from _pairs) where rn = 1
+    """)
+    # A row is superseded when its year has a value and its (organisation, year, file) did
+    # not win. Almost always every pair wins (one file per organisation and year): then no
+    # row is, and no row needs the join.
+    losers = db.scalar(con, "select count(*) from _pairs as p anti join _winners as w "
+                            "using (source_org, _fy, _source_sha256)")
+    superseded = ("v._fy is not null and w._source_sha256 is null" if losers else "false")
+    winners = ("left join _winners as w using (source_org, _fy, _source_sha256)"
+               if losers else "")
+    con.execute(f"""
+        create or replace temp view _ranked as
+        select v.*, {superseded} as _superseded
+        from _validated as v {winners}
+    """)
+    if spec.key:
+        _mark_duplicates(con, spec)
     final = "_ranked"
-    if key:
-        final = "_keyed"
-        # Across senders the rule names both files: the row kept and the one quarantined.
-        partition = ", ".join(key if spec.key_across_senders else ["source_org", *key])
-        con.execute(f"""
-            create or replace temp table _keyed as
-            with k as (
-                -- Only the row's address beside the window results: the windows then sort
-                -- a few columns, not every column of the return (at 10m rows the whole
-                -- row exhausted DuckDB's memory limit here).
-                select _source_sha256, _source_file, _source_row,
-                       row_number() over (partition by {partition}
-                                          order by _first_seen, _source_file, _source_row) as _n,
-                       first(_source_row) over (partition by {partition}
-                                                order by _first_seen, _source_file,
-                                                         _source_row) as _first_row,
-                       first(_source_file) over (partition by {partition}
-                                                 order by _first_seen, _source_file,
-                                                          _source_row) as _first_file,
-                       first(source_org) over (partition by {partition}
-                                               order by _first_seen, _source_file,
-                                                        _source_row) as _first_org
-                from _ranked
-                where not _superseded and len(problems) = 0
-            )
-            select r.* exclude (problems),
-                   case when k._n > 1 then list_append(r.problems, {{
-                       'column': $key_column, 'value': r.{q(spec.key[-1])}::varchar,
-                       'rule': 'duplicates row ' || k._first_row || ' of ' || k._first_file
-                               || case when k._first_org is distinct from r.source_org
-                                       then ' sent by ' || k._first_org else '' end
-                               || ' (' || $key_text || ' must be unique' || $scope || ')',
-                       'fix': case when k._first_org is distinct from r.source_org
-                                   then 'Agree with ' || k._first_org || ' which of you sends '
-                                        || 'this row, and remove it from the other file; or '
-                                        || 'give it its own ' || $key_column || '.'
-                                   else 'Remove the repeated row, or give it its own '
-                                        || $key_column || '.' end}})
-                   else r.problems end as problems
-            from _ranked as r
-            left join k using (_source_sha256, _source_file, _source_row)
-        """, {"key_column": spec.key[-1], "key_text": " + ".join(spec.key),
-              "scope": " across all senders" if spec.key_across_senders else ""})
 
     names = ", ".join(q(n) for n in spec.names)
     con.execute(f"""
@@ -575,7 +545,8 @@ def _build(con: duckdb.DuckDBPyConnection, spec: Return, today: date) -> Staging
         insert into audit.quarantine
         select $kind, _source_file, _source_sha256, _source_row, p.column, p.value, p.rule,
                p.fix, now()::timestamp
-        from (select *, unnest(problems) as p from {final} where not _superseded)
+        from (select _source_file, _source_sha256, _source_row, unnest(problems) as p
+              from {final} where not _superseded and len(problems) > 0)
         order by _source_file, _source_row
     """, {"kind": kind})
     con.execute("delete from audit.file_loads where return_kind = ? "
@@ -593,10 +564,12 @@ def _build(con: duckdb.DuckDBPyConnection, spec: Return, today: date) -> Staging
                now()::timestamp as loaded_at, 'loaded' as status
         from {final} group by _source_file, _source_sha256
     """, {"kind": kind})
+    # What each file covers, from the pairs (a pair's rows are superseded together).
     covers = con.execute("""
         with pairs as (
-            select distinct _source_sha256, _source_file, source_org, _fy, _superseded
-            from _ranked where _fy is not null
+            select distinct p._source_sha256, p._source_file, p.source_org, p._fy,
+                   w._source_sha256 is null as _superseded
+            from _pairs as p left join _winners as w using (source_org, _fy, _source_sha256)
         ),
         winners as (select distinct source_org, _fy, _source_sha256 as winner
                     from pairs where not _superseded)
@@ -606,20 +579,74 @@ def _build(con: duckdb.DuckDBPyConnection, spec: Return, today: date) -> Staging
         order by 1, 2, 3
     """).fetchall()
     by_file: dict[str, list[dict[str, Any]]] = {}
-    for sha, org, fy, winner in covers:
+    for sha, org, fy_, winner in covers:
         by_file.setdefault(sha, []).append(
-            {"organisation": org, "financial_year": fy, "superseded_by": winner})
-    totals = con.execute(f"""
-        select count(*),
-               count(*) filter (where not _superseded and len(problems) = 0),
-               count(*) filter (where not _superseded and len(problems) > 0),
-               count(*) filter (where _superseded)
-        from {final}
-    """).fetchall()[0]
-    for temp in ("_validated", "_ranked", "_keyed"):
+            {"organisation": org, "financial_year": fy_, "superseded_by": winner})
+    # The totals are the sums of this kind's file counts just written (no further scan).
+    totals = con.execute("""
+        select coalesce(sum(rows_in), 0), coalesce(sum(rows_loaded), 0),
+               coalesce(sum(rows_quarantined), 0), coalesce(sum(rows_superseded), 0)
+        from audit.file_loads where return_kind = ? and status = 'loaded'
+    """, [kind]).fetchall()[0]
+    con.execute("drop view if exists _ranked")
+    for temp in ("_validated", "_pairs", "_winners", "_duplicates"):
         con.execute(f"drop table if exists {temp}")
     return StagingCounts(*(int(x) for x in totals), skipped_rules=skipped_rules,
                          files=[{"sha256": sha, "covers": c} for sha, c in by_file.items()])
+
+
+def _mark_duplicates(con: duckdb.DuckDBPyConnection, spec: Return) -> None:
+    """Quarantine each loaded row whose key an earlier loaded row has (earlier: first seen,
+    then file, then row), naming that first row; across senders the rule names both files.
+
+    Almost every key occurs once: the keys that occur more than once are found by grouping,
+    and only their rows are ordered (a window over every row sorted all of them: at 10m rows
+    the slowest part of staging). The problem is added to those few rows of `_validated`."""
+    key = [q(k) for k in spec.key]
+    partition = key if spec.key_across_senders else ["source_org", *key]
+    columns = ", ".join(partition)
+    same_key = " and ".join(f"e.{c} is not distinct from r.{c}" for c in partition)
+    window = (f"partition by {', '.join('e.' + c for c in partition)} "
+              "order by e._first_seen, e._source_file, e._source_row")
+    con.execute(f"""
+        create or replace temp table _duplicates as
+        with eligible as (
+            select source_org, {', '.join(key)}, _first_seen, _source_sha256, _source_file,
+                   _source_row
+            from _ranked where not _superseded and len(problems) = 0
+        ),
+        repeated as (select {columns} from eligible group by {columns} having count(*) > 1),
+        k as (
+            select e._source_sha256, e._source_file, e._source_row,
+                   row_number() over w as _n,
+                   first(e._source_row) over w as _first_row,
+                   first(e._source_file) over w as _first_file,
+                   first(e.source_org) over w as _first_org
+            from eligible as e semi join repeated as r on {same_key}
+            window w as ({window})
+        )
+        select * exclude (_n) from k where _n > 1
+    """)
+    if not db.scalar(con, "select count(*) from _duplicates"):
+        return
+    con.execute(f"""
+        update _validated as v set problems = list_append(v.problems, {{
+            'column': $key_column, 'value': v.{q(spec.key[-1])}::varchar,
+            'rule': 'duplicates row ' || d._first_row || ' of ' || d._first_file
+                    || case when d._first_org is distinct from v.source_org
+                            then ' sent by ' || d._first_org else '' end
+                    || ' (' || $key_text || ' must be unique' || $scope || ')',
+            'fix': case when d._first_org is distinct from v.source_org
+                        then 'Agree with ' || d._first_org || ' which of you sends '
+                             || 'this row, and remove it from the other file; or '
+                             || 'give it its own ' || $key_column || '.'
+                        else 'Remove the repeated row, or give it its own '
+                             || $key_column || '.' end}})
+        from _duplicates as d
+        where v._source_sha256 = d._source_sha256 and v._source_file = d._source_file
+          and v._source_row = d._source_row
+    """, {"key_column": spec.key[-1], "key_text": " + ".join(spec.key),
+          "scope": " across all senders" if spec.key_across_senders else ""})
 
 
 def check_return(read: ReadReturn, today: date) -> tuple[list[Problem], StagingCounts]:

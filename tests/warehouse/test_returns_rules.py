@@ -268,6 +268,28 @@ def test_a_duplicate_key_within_one_sender_names_the_first_row(tmp_path):
          "Remove the repeated row, or give it its own month.")]
 
 
+def test_a_key_sent_three_times_names_the_first_loaded_row_and_skips_quarantined_rows(tmp_path):
+    # Only keys that occur more than once among rows that would load are ordered
+    # (warehouse/returns.py _mark_duplicates): row 3 is quarantined for its own problem, so it
+    # is no one's first row and not a duplicate; rows 4 and 6 both name row 2; row 5 is alone.
+    con = _con()
+    text = ("month,page_views,users\n2025-06,10,5\n2025-06,x,5\n2025-06,11,6\n2025-07,10,5\n"
+            "2025-06,12,7\n")
+    counts = _stage(con, "web", [(tmp_path / "council_web.csv", text, datetime(2025, 11, 1))])
+    assert (counts.rows_in, counts.rows_loaded, counts.rows_quarantined) == (5, 2, 3)
+    assert con.execute("select source_row, column_name, value, rule, fix "
+                       "from audit.quarantine order by source_row").fetchall() == [
+        (3, "page_views", "x", "is not a whole number",
+         "Type the number as digits, e.g. 1250 or 1,250; leave it blank if it was not "
+         "recorded (blank is never read as zero)."),
+        (4, "month", "2025-06-01", "duplicates row 2 of council_web.csv (month must be unique)",
+         "Remove the repeated row, or give it its own month."),
+        (6, "month", "2025-06-01", "duplicates row 2 of council_web.csv (month must be unique)",
+         "Remove the repeated row, or give it its own month.")]
+    assert con.execute("select _source_row, page_views from staging.web").fetchall() == [
+        (2, 10), (5, 10)]
+
+
 def test_the_same_key_from_two_senders_is_two_rows_unless_unique_across_senders(tmp_path):
     con = _con()
     (tmp_path / "a").mkdir()
