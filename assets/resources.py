@@ -26,8 +26,8 @@ def _path(value: str, field: str) -> Path:
 
 class CarersResource(dg.ConfigurableResource):
     """Paths of the live DuckDB warehouse, the published editions and the landing folder; the
-    DuckDB memory limit, the expectations engine, any extra catalogue folders and the GX
-    context (validation results and Data Docs)."""
+    DuckDB memory limit, the expectations engine, any extra catalogue folders, the GX
+    context (validation results and Data Docs) and the cache of parsed files and charts."""
 
     warehouse: str = ""
     publish: str = ""
@@ -37,6 +37,7 @@ class CarersResource(dg.ConfigurableResource):
     extra_catalogues: str = ""
     gx: str = ""
     data_docs: str = ""
+    cache: str = ""
 
     @property
     def warehouse_path(self) -> Path:
@@ -52,7 +53,10 @@ class CarersResource(dg.ConfigurableResource):
 
     @property
     def cache_dir(self) -> Path:
-        """Parsed national files kept by sha256, beside the warehouse (sources/cache.py)."""
+        """Parsed national files kept by sha256 (sources/cache.py) and drawn charts
+        (reporting/figure_cache.py): `cache/` beside the warehouse unless `cache` is set."""
+        if self.cache:
+            return Path(self.cache).expanduser().resolve()
         return self.warehouse_path.parent / "cache"
 
     @property

@@ -203,7 +203,8 @@ def measure(work: Path) -> dict[str, Any]:
     manifest = json.loads(manifest_path.read_text())
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
-    env = {**os.environ, "CARERS_CATALOGUE_EXTRA": str(BENCH / "catalogue"),
+    env = {**os.environ, "CARERS_CACHE": "",  # cold: charts and files not yet cached
+           "CARERS_CATALOGUE_EXTRA": str(BENCH / "catalogue"),
            "CARERS_WAREHOUSE": str(work / "pipeline.duckdb"),
            "CARERS_PUBLISH": str(work / "publish"), "CARERS_LANDING": str(data / "landing"),
            "DAGSTER_HOME": str(work / "dagster")}

@@ -186,7 +186,8 @@ def bench_size(label: str, rows: int, seed: int, keep: bool) -> dict[str, Any]:
     runs = OUT / "runs" / label
     shutil.rmtree(runs, ignore_errors=True)
     runs.mkdir(parents=True)
-    env = {**os.environ, "CARERS_CATALOGUE_EXTRA": str(CATALOGUE),
+    env = {**os.environ, "CARERS_CACHE": "",  # cold: charts and files not yet cached
+           "CARERS_CATALOGUE_EXTRA": str(CATALOGUE),
            "CARERS_WAREHOUSE": str(runs / "pipeline.duckdb"),
            "CARERS_PUBLISH": str(runs / "publish"), "CARERS_LANDING": str(data / "landing")}
     carers = Path(sys.executable).parent / "carers"

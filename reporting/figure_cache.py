@@ -4,8 +4,8 @@ unchanged. matplotlib writes the same bytes for the same figure (no dates in its
 reused file is byte-identical to a fresh drawing; the cache only saves the drawing time
 (about 2 s a refresh for the facts charts and the small-area dot plot).
 
-The cache lives beside the warehouse (`<warehouse folder>/cache/charts`); publishing passes
-it in. With no cache folder every chart is drawn, as before."""
+The cache lives beside the warehouse (`<warehouse folder>/cache/charts`), or under the folder
+`CARERS_CACHE` names; publishing passes it in. With no cache folder every chart is drawn."""
 
 from __future__ import annotations
 

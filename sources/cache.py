@@ -2,10 +2,11 @@
 
 A shipped or landed national file (the NHS Digital ASCOF workbook, census tables, lookups) is
 static: the same bytes give the same parsed table. `cached_read` parses a file once, keeps the
-table as Parquet under the warehouse folder, and on later refreshes reads that instead. The
-key is the file's sha256 and name, the reader (its module's source text, so a changed reader
-parses again) and the pandas and pyarrow versions. A file that fails to parse is never cached:
-the next refresh reads it again and reports the same problems."""
+table as Parquet in the cache folder (`cache/` beside the warehouse, or `CARERS_CACHE`), and
+on later refreshes reads that instead. The key is the file's sha256 and name, the reader (its
+module's source text, so a changed reader parses again) and the pandas and pyarrow versions.
+A file that fails to parse is never cached: the next refresh reads it again and reports the
+same problems."""
 
 from __future__ import annotations
 

@@ -17,6 +17,19 @@ from tests.builders.env import isolated_env, use_env
 os.environ.setdefault("CARERS_DATA_DOCS", "off")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def shared_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One cache of parsed national files and drawn charts for the whole run, shared by both
+    xdist workers and every refresh (in this process or a child): entries are keyed by their
+    content, as when an analyst refreshes again, so a refresh of the shipped data draws each
+    chart once per run instead of once per test (about 5 s of CPU a refresh). The tests of
+    the caches and of the drawing give their own folders; the benchmark stays cold."""
+    base = tmp_path_factory.getbasetemp()
+    folder = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "carers-cache"
+    os.environ.setdefault("CARERS_CACHE", str(folder))
+    return Path(os.environ["CARERS_CACHE"])
+
+
 @pytest.fixture
 def source_file():
     """Wrap a path as the SourceFile a reader takes."""

@@ -26,5 +26,9 @@ FIELDS = {
     # only records the results (`carers docs` builds them later): the test suite runs dozens
     # of refreshes and sets it off.
     "data_docs": ("CARERS_DATA_DOCS", "background"),
+    # Parsed national files (by sha256) and drawn charts (by their data and code); blank:
+    # `cache/` beside the warehouse file. Entries are keyed by content, so warehouses may
+    # share one folder (the test suite does: its refreshes then draw each chart once).
+    "cache": ("CARERS_CACHE", ""),
 }
 DEFAULTS = {variable: default for variable, default in FIELDS.values()}

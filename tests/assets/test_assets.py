@@ -36,6 +36,19 @@ def test_a_raw_asset_called_directly_loads_its_table(carers):
         con.close()
 
 
+@pytest.mark.parametrize("shared", [False, True])
+def test_the_parsed_file_is_kept_beside_the_warehouse_or_in_the_cache_folder(tmp_path, shared):
+    cache = tmp_path / "shared-cache"
+    carers = CarersResource(warehouse=str(tmp_path / "wh" / "w.duckdb"),
+                            publish=str(tmp_path / "pub"), landing=str(tmp_path / "landing"),
+                            cache=str(cache) if shared else "")
+    economic_activity.raw_census_ts066(context=dg.build_asset_context(), carers=carers)
+    beside = tmp_path / "wh" / "cache"
+    kept = sorted(p.name for p in (cache if shared else beside).glob("*.parquet"))
+    assert len(kept) == 1 and kept[0].startswith("census_ts066_ltla-")
+    assert not (beside if shared else cache).exists()
+
+
 def test_materialize_a_selection_with_its_checks(carers):
     assets = [census.raw_census_ts039, census.raw_census_qs301,
               reference.raw_lookup_lad11_lad21, census.stg_census_unpaid_care]

@@ -35,7 +35,8 @@ def make_env(root: Path, dagster_yaml: Path = PROJECT_ROOT / "dagster.yaml") -> 
 
 def env_of(home: Path, warehouse: Path, publish: Path) -> dict[str, str]:
     """A child's environment: the embedded default landing folder (the shipped returns)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CARERS_")}
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("CARERS_") or k == "CARERS_CACHE"}  # the suite's shared cache
     env.update(DAGSTER_HOME=str(home), CARERS_WAREHOUSE=str(warehouse),
                CARERS_PUBLISH=str(publish), CARERS_DATA_DOCS="off")
     return env

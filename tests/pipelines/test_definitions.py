@@ -60,4 +60,5 @@ def test_a_run_uses_the_settings_in_force_when_it_starts(monkeypatch, tmp_path):
     assert config["publish"] == {"env": "CARERS_PUBLISH"}
     assert config["warehouse"] == DEFAULTS["CARERS_WAREHOUSE"]
     assert set(config) == {"warehouse", "publish", "landing", "duckdb_memory",
-                           "expectations_engine", "extra_catalogues", "gx", "data_docs"}
+                           "expectations_engine", "extra_catalogues", "gx", "data_docs",
+                           "cache"}

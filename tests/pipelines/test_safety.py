@@ -207,6 +207,11 @@ def test_a_run_waits_while_another_process_writes(tmp_path):
             [probe], instance=instance, tags={"carers/trigger": "landing_sensor"},
             resources={"carers": CarersResource(warehouse=str(wh))})
 
+    # The run's events are read through a second instance on the same folder: one instance
+    # object serialises its SQLite connections behind a lock of its own, and reading through
+    # the run's instance while the run writes could wait out SQLite's 30 s busy timeout
+    # (61 s for this test once in a full suite; 2 s alone).
+    reader = dg.DagsterInstance.from_ref(instance.get_ref())
     runner = threading.Thread(target=launch)
     runner.start()
     try:
@@ -214,7 +219,7 @@ def test_a_run_waits_while_another_process_writes(tmp_path):
             import sqlalchemy.exc
             try:
                 return any("Waiting for the writer lock" in (e.user_message or "")
-                           for run in instance.get_runs() for e in instance.all_logs(run.run_id))
+                           for run in reader.get_runs() for e in reader.all_logs(run.run_id))
             except sqlalchemy.exc.OperationalError:  # sqlite busy: the run is writing; look again
                 return False
         deadline = time.monotonic() + GUARD_S
