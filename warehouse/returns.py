@@ -529,29 +529,28 @@ def _build(con: duckdb.DuckDBPyConnection, spec: Return, today: date) -> Staging
     """)
     if spec.key:
         _mark_duplicates(con, spec)
-    final = "_ranked"
 
     names = ", ".join(q(n) for n in spec.names)
     con.execute(f"""
         create or replace table {staging_table(spec)} as
         select source_org, {names}, _fy as financial_year,
                _source_file, _source_sha256, _source_row
-        from {final}
+        from _ranked
         where not _superseded and len(problems) = 0
         order by source_org, _first_seen, _source_file, _source_row
     """)
     con.execute("delete from audit.quarantine where return_kind = ?", [kind])
-    con.execute(f"""
+    con.execute("""
         insert into audit.quarantine
         select $kind, _source_file, _source_sha256, _source_row, p.column, p.value, p.rule,
                p.fix, now()::timestamp
         from (select _source_file, _source_sha256, _source_row, unnest(problems) as p
-              from {final} where not _superseded and len(problems) > 0)
+              from _ranked where not _superseded and len(problems) > 0)
         order by _source_file, _source_row
     """, {"kind": kind})
     con.execute("delete from audit.file_loads where return_kind = ? "
                 "and status is distinct from 'rejected'", [kind])
-    con.execute(f"""
+    con.execute("""
         insert into audit.file_loads by name
         select $kind as return_kind, _source_file as source_file,
                _source_sha256 as source_sha256,
@@ -562,7 +561,7 @@ def _build(con: duckdb.DuckDBPyConnection, spec: Return, today: date) -> Staging
                    as rows_quarantined,
                (count(*) filter (where _superseded))::integer as rows_superseded,
                now()::timestamp as loaded_at, 'loaded' as status
-        from {final} group by _source_file, _source_sha256
+        from _ranked group by _source_file, _source_sha256
     """, {"kind": kind})
     # What each file covers, from the pairs (a pair's rows are superseded together).
     covers = con.execute("""
@@ -570,12 +569,10 @@ def _build(con: duckdb.DuckDBPyConnection, spec: Return, today: date) -> Staging
             select distinct p._source_sha256, p._source_file, p.source_org, p._fy,
                    w._source_sha256 is null as _superseded
             from _pairs as p left join _winners as w using (source_org, _fy, _source_sha256)
-        ),
-        winners as (select distinct source_org, _fy, _source_sha256 as winner
-                    from pairs where not _superseded)
+        )
         select p._source_sha256, p.source_org, p._fy,
-               case when p._superseded then w.winner end
-        from pairs as p left join winners as w using (source_org, _fy)
+               case when p._superseded then w._source_sha256 end
+        from pairs as p left join _winners as w using (source_org, _fy)
         order by 1, 2, 3
     """).fetchall()
     by_file: dict[str, list[dict[str, Any]]] = {}
@@ -606,11 +603,11 @@ def _mark_duplicates(con: duckdb.DuckDBPyConnection, spec: Return) -> None:
     window over every row sorted all of them: at 10m rows the slowest part of staging. The
     problem is added to those few rows of `_validated`, found by rowid."""
     key = [q(k) for k in spec.key]
-    partition = key if spec.key_across_senders else ["source_org", *key]
+    partition = ", ".join(key if spec.key_across_senders else ["source_org", *key])
     eligible = "from _ranked where not _superseded and len(problems) = 0"
     con.execute(f"""
         create or replace temp table _repeated as
-        select hash({', '.join(partition)}) as _h {eligible}
+        select hash({partition}) as _h {eligible}
         group by _h having count(*) > 1
     """)
     con.execute(f"""
@@ -620,8 +617,8 @@ def _mark_duplicates(con: duckdb.DuckDBPyConnection, spec: Return) -> None:
                    first(_source_row) over w as _first_row,
                    first(_source_file) over w as _first_file,
                    first(source_org) over w as _first_org
-            {eligible} and hash({', '.join(partition)}) in (select _h from _repeated)
-            window w as (partition by {', '.join(partition)}
+            {eligible} and hash({partition}) in (select _h from _repeated)
+            window w as (partition by {partition}
                          order by _first_seen, _source_file, _source_row))
         where _n > 1
     """)
